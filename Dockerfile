@@ -1,0 +1,12 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-core postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir -e . && python manage.py collectstatic --noinput
+RUN useradd --create-home mutuelle && mkdir -p /data/private-media && chown mutuelle /data/private-media
+USER mutuelle
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn mutuelle.wsgi:application --bind 0.0.0.0:8000"]

@@ -1,0 +1,51 @@
+# Mutuelle: two commands for a newcomer (see README).
+#   make run    installs, migrates, loads the demo data, serves on http://127.0.0.1:8000 (SQLite, tasks in-process)
+#   make test   installs, makes sure PostgreSQL and Redis are up, runs ruff, the migration check and pytest
+#   make bench  benchmarks (figures as ratios against a baseline measured in the same run)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install test services apt-deps lint bench backup restore clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+apt-deps:
+	@bash scripts/ensure-apt.sh
+
+services:
+	@bash scripts/ensure-services.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=mutuelle.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+test: install apt-deps services lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install services
+	$(PY) -m bench $(BENCH_ARGS)
+
+backup:
+	@bash scripts/backup.sh
+
+restore:
+	@bash scripts/restore.sh "$(FILE)"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,59 @@
+"""Liquidation: the pure rule engine pricing sickness-claim files (see liquidation.md)."""
+
+from .eligibility import Eligibility, age_on, anniversary, eligibility
+from .engine import ClaimResult, ClaimStatus, LineResult, cents, liquidate
+from .inputs import (
+    AffiliationPeriod,
+    BeneficiaryFacts,
+    ClaimInput,
+    HistoryLine,
+    InvalidClaimInput,
+    LineInput,
+    PriorAgreement,
+    Relation,
+    Sector,
+)
+from .reasons import ELIGIBILITY_MESSAGES, REASON_MESSAGES
+from .reference import (
+    ActVersion,
+    CategoryRates,
+    ParameterSet,
+    ReferenceData,
+    ReferenceDataError,
+    sample_acts,
+    sample_categories,
+    sample_parameters,
+    sample_reference_data,
+)
+
+__all__ = [
+    "ELIGIBILITY_MESSAGES",
+    "REASON_MESSAGES",
+    "ActVersion",
+    "AffiliationPeriod",
+    "BeneficiaryFacts",
+    "CategoryRates",
+    "ClaimInput",
+    "ClaimResult",
+    "ClaimStatus",
+    "Eligibility",
+    "HistoryLine",
+    "InvalidClaimInput",
+    "LineInput",
+    "LineResult",
+    "ParameterSet",
+    "PriorAgreement",
+    "ReferenceData",
+    "ReferenceDataError",
+    "Relation",
+    "Sector",
+    "age_on",
+    "anniversary",
+    "cents",
+    "eligibility",
+    "liquidate",
+    "sample_acts",
+    "sample_categories",
+    "sample_parameters",
+    "sample_reference_data",
+]

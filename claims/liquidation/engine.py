@@ -1,0 +1,213 @@
+"""The liquidation rule book (liquidation.md) as one pure function over plain records: no ORM, no I/O.
+
+`liquidate` prices one claim file given everything it depends on; the per-file task, the bulk command,
+the estimate page and the tests all call it, so the same inputs always give the same result.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from . import reasons
+from .eligibility import eligibility
+from .inputs import AffiliationPeriod, BeneficiaryFacts, ClaimInput, HistoryLine, LineInput, PriorAgreement
+from .reference import ActVersion, ReferenceData
+
+ClaimStatus = Literal["liquidated", "rejected", "in_review", "forwarded"]
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+FULL_RATE = Decimal(1)
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Round half up to the centime (0.005 -> 0.01), as every amount is when it is computed."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    """The outcome of line `index` (its position in `ClaimInput.lines`, from 0).
+
+    An accepted line may still carry informational reasons (FREQUENCY_LIMIT when its quantity was
+    reduced, CEILING_REACHED when its AMO was cut). A rejected line has every quantity and amount at 0.
+    """
+
+    index: int
+    accepted: bool
+    accepted_quantity: int
+    accepted_billed_amount: Decimal
+    base: Decimal
+    amo_amount: Decimal
+    complementary_amount: Decimal
+    reasons: tuple[str, ...]
+
+    @property
+    def reimbursed(self) -> Decimal:
+        return self.amo_amount + self.complementary_amount
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """A forwarded file (sister mutual) is not liquidated here: it has no lines and zero totals."""
+
+    status: ClaimStatus
+    lines: tuple[LineResult, ...]
+    total_base: Decimal
+    total_amo: Decimal
+    total_complementary: Decimal
+    total_reimbursed: Decimal
+
+
+def _rejected(index: int, *codes: str) -> LineResult:
+    return LineResult(index, False, 0, ZERO, ZERO, ZERO, ZERO, codes)
+
+
+class _Ledger:
+    """The beneficiary's accepted lines: the history, then this file's accepted lines as they come."""
+
+    __slots__ = ("_by_act", "_seen")
+
+    def __init__(self, history: Iterable[HistoryLine]) -> None:
+        self._by_act: dict[str, list[HistoryLine]] = {}
+        self._seen: set[tuple[str, date, Decimal]] = set()
+        for line in history:
+            self.add(line)
+
+    def add(self, line: HistoryLine) -> None:
+        self._by_act.setdefault(line.act_code, []).append(line)
+        self._seen.add((line.act_code, line.care_date, line.billed_amount))
+
+    def holds(self, act_code: str, care_date: date, billed_amount: Decimal) -> bool:
+        return (act_code, care_date, billed_amount) in self._seen
+
+    def units(self, act_code: str, after: date, up_to: date) -> int:
+        return sum(
+            line.quantity for line in self._by_act.get(act_code, ()) if after < line.care_date <= up_to
+        )
+
+    def ceiling_amo(self, group: str, after: date, up_to: date, reference: ReferenceData) -> Decimal:
+        total = ZERO
+        for act_code, lines in self._by_act.items():
+            for line in lines:
+                if after < line.care_date <= up_to:
+                    # Group membership as priced at the time: the version in force on that line's care date.
+                    version = reference.act_on(act_code, line.care_date)
+                    if version is not None and version.ceiling_group == group:
+                        total += line.amo_amount
+        return total
+
+
+def _complementary_on(affiliations: Iterable[AffiliationPeriod], day: date) -> bool | None:
+    """None when no period covers `day`; else whether a period covering it includes complementary cover."""
+    covering = [period.complementary for period in affiliations if period.contains(day)]
+    return any(covering) if covering else None
+
+
+def _liquidate_line(
+    index: int,
+    line: LineInput,
+    *,
+    claim: ClaimInput,
+    affiliations: tuple[AffiliationPeriod, ...],
+    beneficiary: BeneficiaryFacts,
+    agreements: tuple[PriorAgreement, ...],
+    ledger: _Ledger,
+    reference: ReferenceData,
+) -> LineResult:
+    care_date = line.care_date
+    complementary_cover = _complementary_on(affiliations, care_date)
+    if complementary_cover is None:
+        return _rejected(index, reasons.MEMBER_NOT_COVERED)
+    if not eligibility(beneficiary, care_date, reference).eligible:
+        return _rejected(index, reasons.BENEFICIARY_NOT_ELIGIBLE)
+    parameters = reference.parameters_on(care_date)
+    if (claim.received_on - care_date).days > parameters.late_filing_days:
+        return _rejected(index, reasons.LATE_FILING)
+    act: ActVersion | None = reference.act_on(line.act_code, care_date)
+    if act is None:
+        return _rejected(index, reasons.UNKNOWN_ACT)
+    if act.needs_prior_agreement and not any(a.covers(act.code, care_date) for a in agreements):
+        return _rejected(index, reasons.PRIOR_AGREEMENT_MISSING)
+    if ledger.holds(act.code, care_date, line.billed_amount):
+        return _rejected(index, reasons.DUPLICATE)
+
+    notes: list[str] = []
+    quantity = line.quantity
+    billed = cents(line.billed_amount)
+    if act.frequency_limit is not None:
+        window_start = care_date - timedelta(days=parameters.frequency_window_days)
+        units_left = act.frequency_limit - ledger.units(act.code, window_start, care_date)
+        if units_left <= 0:
+            return _rejected(index, reasons.FREQUENCY_LIMIT)
+        if quantity > units_left:
+            billed = cents(billed * units_left / quantity)
+            quantity = units_left
+            notes.append(reasons.FREQUENCY_LIMIT)
+
+    base = billed if act.tnr is None else min(billed, cents(quantity * act.tnr))
+    rates = reference.category_on(act.category, care_date)
+    amo = cents(base * (FULL_RATE if line.ald else rates.amo_rate(claim.sector)))
+    if act.ceiling_group is not None and act.ceiling_amount is not None:
+        window_start = care_date - timedelta(days=parameters.ceiling_window_days)
+        used = ledger.ceiling_amo(act.ceiling_group, window_start, care_date, reference)
+        allowed = max(act.ceiling_amount - used, ZERO)
+        if amo > allowed:
+            if allowed == 0:
+                return _rejected(index, *notes, reasons.CEILING_REACHED)
+            amo = cents(allowed)
+            notes.append(reasons.CEILING_REACHED)
+    complementary = cents((base - amo) * rates.complementary_rate) if complementary_cover else ZERO
+    return LineResult(index, True, quantity, billed, base, amo, complementary, tuple(notes))
+
+
+def liquidate(
+    *,
+    claim: ClaimInput,
+    affiliations: Iterable[AffiliationPeriod],
+    beneficiary: BeneficiaryFacts,
+    agreements: Iterable[PriorAgreement],
+    history: Iterable[HistoryLine],
+    reference: ReferenceData,
+) -> ClaimResult:
+    """Price one claim file. `history` holds the accepted lines of the beneficiary's earlier liquidated
+    files; `agreements` only the granted prior agreements of this beneficiary."""
+    if claim.sister_mutual:
+        return ClaimResult("forwarded", (), ZERO, ZERO, ZERO, ZERO)
+
+    periods = tuple(affiliations)
+    granted = tuple(agreements)
+    ledger = _Ledger(history)
+    results: list[LineResult] = []
+    for index, line in enumerate(claim.lines):
+        result = _liquidate_line(
+            index,
+            line,
+            claim=claim,
+            affiliations=periods,
+            beneficiary=beneficiary,
+            agreements=granted,
+            ledger=ledger,
+            reference=reference,
+        )
+        results.append(result)
+        if result.accepted:
+            accepted = HistoryLine(
+                line.act_code, line.care_date, result.accepted_quantity, line.billed_amount, result.amo_amount
+            )
+            ledger.add(accepted)
+
+    total_base = sum((r.base for r in results), ZERO)
+    total_amo = sum((r.amo_amount for r in results), ZERO)
+    total_complementary = sum((r.complementary_amount for r in results), ZERO)
+    total_reimbursed = total_amo + total_complementary
+    status: ClaimStatus
+    if not any(r.accepted for r in results):
+        status = "rejected"
+    elif total_reimbursed > reference.parameters_on(claim.received_on).review_threshold:
+        status = "in_review"
+    else:
+        status = "liquidated"
+    return ClaimResult(status, tuple(results), total_base, total_amo, total_complementary, total_reimbursed)

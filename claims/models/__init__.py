@@ -1,0 +1,20 @@
+from .files import (
+    AgreementStatus,
+    Attachment,
+    Channel,
+    ClaimFile,
+    ClaimLine,
+    ClaimStatus,
+    DocumentKind,
+    PriorAgreement,
+    Sector,
+    StatusChange,
+)
+from .payments import BatchStatus, PaidFile, PaymentBatch, Transfer
+from .reference import Act, ActVersion, Category, CategoryRate, RuleParameters
+
+__all__ = [
+    "Act", "ActVersion", "AgreementStatus", "Attachment", "BatchStatus", "Category", "CategoryRate", "Channel",
+    "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PaymentBatch", "PriorAgreement",
+    "RuleParameters", "Sector", "StatusChange", "Transfer",
+]

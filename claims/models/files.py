@@ -1,0 +1,215 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Beneficiary, Member
+
+from .reference import Act
+
+ZERO = Decimal("0.00")
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RECEIVED = "received", _("Received")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    LIQUIDATING = "liquidating", _("Being liquidated")
+    LIQUIDATED = "liquidated", _("Liquidated")
+    REJECTED = "rejected", _("Rejected")
+    IN_REVIEW = "in_review", _("In review")
+    FORWARDED = "forwarded", _("Forwarded to the member's mutual")
+    PAID = "paid", _("Paid")
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Public sector")
+    PRIVATE = "private", _("Private sector")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    FRONT_DESK = "front_desk", _("Front desk")
+
+
+class AgreementStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class PriorAgreement(models.Model):
+    """A prise en charge: the mutual's agreement, before care, to cover given acts in a validity window."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="prior_agreements",
+                                    verbose_name=_("beneficiary"))
+    acts = models.ManyToManyField(Act, related_name="prior_agreements", verbose_name=_("acts"))
+    status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices,
+                              default=AgreementStatus.REQUESTED)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    notes = models.TextField(_("notes"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+
+    class Meta:
+        verbose_name = _("prior agreement")
+        verbose_name_plural = _("prior agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="agreement_window"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ClaimFile(models.Model):
+    """A sickness-claim file: one beneficiary, one episode of care, lines priced by liquidation."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="claim_files",
+                               verbose_name=_("member"))
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, related_name="claim_files",
+                                    verbose_name=_("beneficiary"))
+    status = models.CharField(_("status"), max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT,
+                              db_index=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    unit = models.ForeignKey("units.ServiceUnit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="claim_files", verbose_name=_("receiving unit"))
+    provider_name = models.CharField(_("provider"), max_length=200, blank=True)
+    provider_ref = models.CharField(_("provider ID"), max_length=40, blank=True)
+    sector = models.CharField(_("sector"), max_length=8, choices=Sector.choices, default=Sector.PRIVATE)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    missing_documents = models.TextField(_("missing documents"), blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Liquidation results, written in one statement with the lines' results.
+    total_billed = models.DecimalField(_("total billed"), max_digits=12, decimal_places=2, default=ZERO)
+    total_base = models.DecimalField(_("total base"), max_digits=12, decimal_places=2, default=ZERO)
+    total_amo = models.DecimalField(_("total AMO"), max_digits=12, decimal_places=2, default=ZERO)
+    total_complementary = models.DecimalField(_("total complementary"), max_digits=12, decimal_places=2,
+                                              default=ZERO)
+    total_reimbursed = models.DecimalField(_("total reimbursed"), max_digits=12, decimal_places=2, default=ZERO)
+    liquidated_at = models.DateTimeField(_("liquidated at"), null=True, blank=True)
+    # A worker holds a file it liquidates until lease_until; the sweep takes back files whose lease ran out.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    liquidation_attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("claim file")
+        verbose_name_plural = _("claim files")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["beneficiary", "received_on", "created_at"]),
+            models.Index(fields=["status", "received_on"]),
+            models.Index(fields=["member", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="one_file_per_idempotency_key"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(received_on__isnull=False),
+                                   name="received_files_have_a_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="lines", verbose_name=_("file"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, to_field="code", db_column="act_code",
+                            related_name="+", verbose_name=_("act"))
+    care_date = models.DateField(_("care date"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    billed_amount = models.DecimalField(_("billed amount"), max_digits=12, decimal_places=2,
+                                        validators=[MinValueValidator(Decimal("0.01"))])
+    ald = models.BooleanField(_("long-term illness (ALD)"), default=False)
+    prior_agreement_ref = models.CharField(_("prior agreement reference"), max_length=32, blank=True)
+    # Results of liquidation (null until liquidated).
+    accepted = models.BooleanField(_("accepted"), null=True)
+    accepted_quantity = models.PositiveIntegerField(_("accepted quantity"), null=True, blank=True)
+    accepted_billed_amount = models.DecimalField(_("accepted billed amount"), max_digits=12, decimal_places=2,
+                                                 null=True, blank=True)
+    base_amount = models.DecimalField(_("base"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amo_amount = models.DecimalField(_("AMO share"), max_digits=12, decimal_places=2, null=True, blank=True)
+    complementary_amount = models.DecimalField(_("complementary share"), max_digits=12, decimal_places=2,
+                                               null=True, blank=True)
+    reason_codes = models.JSONField(_("reasons"), default=list, blank=True)
+    adjustment_reason = models.TextField(_("adjustment reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("claim line")
+        verbose_name_plural = _("claim lines")
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="one_line_per_position"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(billed_amount__gt=0), name="line_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["act", "care_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}#{self.position} {self.act_id}"
+
+
+class DocumentKind(models.TextChoices):
+    CARE_SHEET = "care_sheet", _("Care sheet")
+    PRESCRIPTION = "prescription", _("Prescription")
+    INVOICE = "invoice", _("Invoice")
+    MEDICINE_LABEL = "medicine_label", _("Medicine labels")
+    REPORT = "report", _("Medical report")
+    OTHER = "other", _("Other document")
+
+
+class Attachment(models.Model):
+    claim = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="attachments",
+                              verbose_name=_("file"))
+    kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices,
+                            default=DocumentKind.OTHER)
+    file = models.FileField(_("scan"), upload_to="claims/%Y/%m/")
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """Append-only timeline of a file: every status move, who made it, when and why."""
+
+    claim = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="status_changes",
+                              verbose_name=_("file"))
+    from_status = models.CharField(_("from"), max_length=12, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=ClaimStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status} → {self.to_status}"

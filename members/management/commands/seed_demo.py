@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from claims.demo import seed_reference
+from members.demo import seed_members
+from units.demo import seed_units
+
+
+class Command(BaseCommand):
+    help = "Loads the demo data (units, tariffs, members, staff). Idempotent: running it twice changes nothing."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        units = seed_units()
+        reference = seed_reference()
+        counts = seed_members()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {len(units)} units, {reference['acts']} acts, {counts['members']} members, "
+            f"{counts['beneficiaries']} beneficiaries."
+        ))

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real local PostgreSQL and Redis, never SQLite or an in-memory broker.
+
+TEST_DB_SUFFIX and TEST_REDIS_DB let several test runs share one machine without stepping on each other."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mutuelle")
+os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '1')}")
+os.environ.setdefault("MUTUELLE_VAR_DIR", "/tmp/mutuelle-test-var")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES  # noqa: E402
+
+_suffix = os.environ.get("TEST_DB_SUFFIX", "")
+DATABASES["default"]["TEST"] = {"NAME": f"test_mutuelle{'_' + _suffix if _suffix else ''}"}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Tests that need a worker start a real one; everything else queues to the real broker and a
+# test that wants the task's effect runs it through the worker fixture.
+CELERY_TASK_ALWAYS_EAGER = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
+MEDIA_ROOT = Path("/tmp/mutuelle-test-var/private-media")  # noqa: F405

@@ -1,0 +1,43 @@
+from django.core.management import call_command
+
+from claims.models import Act, ActVersion, CategoryRate
+from members.models import AffiliationPeriod, Beneficiary, Member, Mutual, StudentPeriod, User
+from units.models import ServiceUnit, StaffAssignment
+
+MODELS = [ServiceUnit, StaffAssignment, Mutual, Member, AffiliationPeriod, Beneficiary, StudentPeriod, User, Act,
+          ActVersion, CategoryRate]
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    return {model.__name__: sorted(model.objects.values_list()) for model in MODELS}
+
+
+def test_seed_demo_run_twice_gives_the_same_data(db):
+    call_command("seed_demo", verbosity=0)
+    first = _snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert _snapshot() == first
+
+
+def test_seed_demo_creates_the_three_units_with_their_real_facts(demo_data):
+    taounate = ServiceUnit.objects.get(code="taounate")
+    assert (taounate.opened_on.isoformat(), taounate.plot_area_m2, taounate.built_area_m2, taounate.staff_count) == (
+        "2025-04-15", 219, 113, 14)
+    sefrou = ServiceUnit.objects.get(code="sefrou")
+    assert (sefrou.opened_on.isoformat(), sefrou.built_area_m2, sefrou.staff_count) == ("2025-04-16", 102, 6)
+    assert ServiceUnit.objects.get(code="essaouira").built_area_m2 == 160
+
+
+def test_seed_demo_loads_both_tariff_versions(demo_data):
+    tnr = dict(ActVersion.objects.filter(act__code="C").values_list("effective_from__year", "tnr"))
+    assert {year: str(value) for year, value in tnr.items()} == {2023: "80.00", 2026: "120.00"}
+
+
+def test_seed_demo_covers_every_eligibility_situation(demo_data):
+    children = Beneficiary.objects.filter(relation="child")
+    assert children.filter(disabled=True).exists()
+    assert children.filter(student_periods__isnull=False).exists()
+    assert Beneficiary.objects.filter(relation="spouse", marriage_end__isnull=False).exists()
+    assert Member.objects.filter(mutual__is_ours=False).exists()
+    assert User.objects.filter(is_superuser=True, username="admin").exists()
+    assert StaffAssignment.objects.filter(role="liquidator").exists()
