@@ -50,11 +50,15 @@ def spouse(marriage_end: date | None = None) -> BeneficiaryFacts:
 def child(
     born: date, *, student_periods: tuple[tuple[date, date], ...] = (), disabled: bool = False
 ) -> BeneficiaryFacts:
-    return BeneficiaryFacts(relation="child", birth_date=born, student_periods=student_periods, disabled=disabled)
+    return BeneficiaryFacts(
+        relation="child", birth_date=born, student_periods=student_periods, disabled=disabled
+    )
 
 
 def line(act_code: str, care_date: date, billed: str, quantity: int = 1, *, ald: bool = False) -> LineInput:
-    return LineInput(act_code=act_code, care_date=care_date, quantity=quantity, billed_amount=D(billed), ald=ald)
+    return LineInput(
+        act_code=act_code, care_date=care_date, quantity=quantity, billed_amount=D(billed), ald=ald
+    )
 
 
 def agreement(*act_codes: str, valid_from: date, valid_to: date) -> PriorAgreement:
@@ -307,7 +311,9 @@ def test_a_student_is_eligible_until_the_day_before_turning_26() -> None:
 
 
 def test_a_disabled_child_is_eligible_at_40() -> None:
-    result = run_one(line("C", date(2025, 3, 10), "100.00"), beneficiary=child(date(1985, 1, 1), disabled=True))
+    result = run_one(
+        line("C", date(2025, 3, 10), "100.00"), beneficiary=child(date(1985, 1, 1), disabled=True)
+    )
 
     assert result.accepted
 
@@ -319,7 +325,9 @@ def test_the_age_limits_come_from_the_reference_data() -> None:
         parameters=[replace(sample_parameters()[0], child_age_limit=25)],
     )
 
-    result = run_one(line("C", date(2025, 5, 1), "100.00"), beneficiary=child(date(2004, 5, 1)), reference=lenient)
+    result = run_one(
+        line("C", date(2025, 5, 1), "100.00"), beneficiary=child(date(2004, 5, 1)), reference=lenient
+    )
 
     assert result.accepted
 
@@ -335,7 +343,9 @@ def test_eligibility_of_the_member_is_open_ended() -> None:
 
 def test_eligibility_of_a_married_spouse_ends_with_the_marriage() -> None:
     assert eligibility(spouse(), ON, REFERENCE) == Eligibility(True, "SPOUSE_MARRIED", None)
-    assert eligibility(spouse(date(2025, 9, 1)), ON, REFERENCE) == Eligibility(True, "SPOUSE_MARRIED", date(2025, 9, 1))
+    assert eligibility(spouse(date(2025, 9, 1)), ON, REFERENCE) == Eligibility(
+        True, "SPOUSE_MARRIED", date(2025, 9, 1)
+    )
     assert eligibility(spouse(ON), ON, REFERENCE) == Eligibility(False, "SPOUSE_MARRIAGE_ENDED", None)
 
 
@@ -348,8 +358,12 @@ def test_eligibility_of_a_child_under_21_ends_on_the_21st_birthday() -> None:
 def test_eligibility_of_a_child_under_21_runs_on_through_a_student_period_covering_the_birthday() -> None:
     pupil = child(date(2004, 5, 1), student_periods=((date(2024, 9, 15), date(2025, 7, 15)),))
 
-    assert eligibility(pupil, date(2025, 4, 30), REFERENCE) == Eligibility(True, "CHILD_UNDER_21", date(2025, 7, 16))
-    assert eligibility(pupil, date(2025, 5, 1), REFERENCE) == Eligibility(True, "CHILD_STUDENT", date(2025, 7, 16))
+    assert eligibility(pupil, date(2025, 4, 30), REFERENCE) == Eligibility(
+        True, "CHILD_UNDER_21", date(2025, 7, 16)
+    )
+    assert eligibility(pupil, date(2025, 5, 1), REFERENCE) == Eligibility(
+        True, "CHILD_STUDENT", date(2025, 7, 16)
+    )
 
 
 def test_eligibility_of_a_student_ends_the_day_after_the_period_or_on_the_26th_birthday() -> None:
@@ -375,7 +389,9 @@ def test_a_child_born_on_29_february_turns_21_on_1_march_of_a_common_year() -> N
     assert age_on(date(2004, 2, 29), date(2025, 2, 28)) == 20
     assert age_on(date(2004, 2, 29), date(2025, 3, 1)) == 21
     assert age_on(date(2004, 2, 29), date(2024, 2, 29)) == 20
-    assert eligibility(leapling, date(2025, 2, 28), REFERENCE) == Eligibility(True, "CHILD_UNDER_21", date(2025, 3, 1))
+    assert eligibility(leapling, date(2025, 2, 28), REFERENCE) == Eligibility(
+        True, "CHILD_UNDER_21", date(2025, 3, 1)
+    )
     assert not eligibility(leapling, date(2025, 3, 1), REFERENCE).eligible
 
 
@@ -546,7 +562,9 @@ def test_units_of_another_act_do_not_count_against_the_limit() -> None:
 
 
 def test_an_earlier_line_of_the_same_file_counts_against_the_limit() -> None:
-    result = run(line("OPT-FRAME", date(2025, 3, 10), "400.00"), line("OPT-FRAME", date(2025, 3, 12), "350.00"))
+    result = run(
+        line("OPT-FRAME", date(2025, 3, 10), "400.00"), line("OPT-FRAME", date(2025, 3, 12), "350.00")
+    )
 
     assert result.lines[0].accepted
     assert_rejected(result.lines[1], "FREQUENCY_LIMIT")
@@ -560,7 +578,9 @@ DENTURE_AGREEMENT = (agreement("PAD", valid_from=date(2025, 1, 1), valid_to=date
 def test_a_denture_amo_is_cut_to_what_is_left_under_the_ceiling() -> None:
     earlier = HistoryLine("PAD", date(2024, 3, 1), 1, D("3125.00"), D("2500.00"))
 
-    result = run_one(line("PAD", date(2025, 3, 10), "1000.00"), agreements=DENTURE_AGREEMENT, history=(earlier,))
+    result = run_one(
+        line("PAD", date(2025, 3, 10), "1000.00"), agreements=DENTURE_AGREEMENT, history=(earlier,)
+    )
 
     assert result.accepted
     assert result.reasons == ("CEILING_REACHED",)
@@ -570,7 +590,9 @@ def test_a_denture_amo_is_cut_to_what_is_left_under_the_ceiling() -> None:
 def test_a_denture_with_nothing_left_under_the_ceiling_is_rejected() -> None:
     earlier = HistoryLine("PAD", date(2024, 3, 1), 1, D("5000.00"), D("3000.00"))
 
-    result = run_one(line("PAD", date(2025, 3, 10), "1000.00"), agreements=DENTURE_AGREEMENT, history=(earlier,))
+    result = run_one(
+        line("PAD", date(2025, 3, 10), "1000.00"), agreements=DENTURE_AGREEMENT, history=(earlier,)
+    )
 
     assert_rejected(result, "CEILING_REACHED")
 
@@ -603,7 +625,9 @@ def test_complementary_is_computed_on_what_the_cut_amo_leaves() -> None:
         categories=sample_categories(),
         acts=[
             *sample_acts(),
-            ActVersion("IMPL", date(2023, 1, 1), "DENTAL", None, ceiling_group="IMPL", ceiling_amount=D("1000.00")),
+            ActVersion(
+                "IMPL", date(2023, 1, 1), "DENTAL", None, ceiling_group="IMPL", ceiling_amount=D("1000.00")
+            ),
         ],
         parameters=sample_parameters(),
     )
@@ -655,7 +679,9 @@ def test_complementary_follows_the_affiliation_period_of_each_care_date() -> Non
         AffiliationPeriod(start=date(2025, 3, 1), end=None, complementary=True),
     )
 
-    result = run(line("C", date(2025, 2, 28), "100.00"), line("C", date(2025, 3, 1), "100.00"), affiliations=periods)
+    result = run(
+        line("C", date(2025, 2, 28), "100.00"), line("C", date(2025, 3, 1), "100.00"), affiliations=periods
+    )
 
     assert result.lines[0].complementary_amount == D("0.00")
     assert result.lines[1].complementary_amount == D("8.00")
@@ -780,7 +806,9 @@ def test_the_sample_reference_data_is_plain_records_a_seeder_can_store() -> None
     reference = sample_reference_data()
 
     assert len(reference.categories) == 9
-    assert {act.code for act in reference.acts} == set("C CS CNPSY B Z K D MED HOSP PAD OPT-FRAME OPT-LENS".split())
+    assert {act.code for act in reference.acts} == set(
+        "C CS CNPSY B Z K D MED HOSP PAD OPT-FRAME OPT-LENS".split()
+    )
     assert [(a.effective_from, a.tnr) for a in reference.acts if a.code == "C"] == [
         (date(2023, 1, 1), D("80.00")),
         (date(2026, 1, 1), D("120.00")),
