@@ -175,3 +175,70 @@ class StudentPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start} → {self.end}"
+
+
+class ChangeField(models.TextChoices):
+    ADDRESS = "address", _("Address")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    IBAN = "iban", _("Bank account (IBAN)")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for validation")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ChangeRequest(models.Model):
+    """A member's request to change administrative data. Contact data applies at once; a bank account
+    applies only when a staff member approves it (members.services.change_request_approve)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="change_requests",
+                               verbose_name=_("member"))
+    field = models.CharField(_("what"), max_length=8, choices=ChangeField.choices)
+    old_value = models.CharField(_("old value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=ChangeStatus.choices, default=ChangeStatus.PENDING,
+                              db_index=True)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member.membership_number} {self.get_field_display()} ({self.get_status_display()})"
+
+
+class Attestation(models.Model):
+    """A membership attestation issued as a PDF. The code is printed with a QR to the public check page,
+    which shows what was true on the day it was issued (the snapshot below), never more."""
+
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attestations",
+                               verbose_name=_("member"))
+    issued_on = models.DateField(_("issued on"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("issued by"))
+    covered = models.BooleanField(_("covered on the day issued"))
+    affiliation_status = models.CharField(_("affiliation status"), max_length=12, choices=AffiliationStatus.choices,
+                                          blank=True)
+    member_name = models.CharField(_("member name"), max_length=210)
+
+    class Meta:
+        verbose_name = _("membership attestation")
+        verbose_name_plural = _("membership attestations")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.code
