@@ -1,0 +1,269 @@
+"""From database rows to the engine's plain records, set-based: a handful of queries for any number of files.
+
+The per-file task, the bulk command and the estimate all build their inputs here, so the engine is fed the
+same facts whichever path runs it. This module reads; it never writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import connection
+
+from claims.models import ActVersion as ActVersionRow
+from claims.models import AgreementStatus, CategoryRate, ClaimFile, ClaimLine, ClaimStatus, RuleParameters
+from claims.models import PriorAgreement as AgreementRow
+from members.models import AffiliationPeriod as AffiliationRow
+from members.models import Beneficiary, StudentPeriod
+
+from .inputs import AffiliationPeriod, BeneficiaryFacts, HistoryLine, LineInput, PriorAgreement
+from .reference import ActVersion, CategoryRates, ParameterSet, ReferenceData
+
+# Files whose accepted lines count as the beneficiary's history (liquidation.md, "Inputs"): priced files,
+# whatever their later payment state. A file in review is priced too: a resubmission must still be a duplicate.
+HISTORY_STATUSES = ("liquidated", "in_review", "paid")
+
+
+# --- reference data, cached per process ------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cached: tuple[tuple, ReferenceData] | None = None
+
+
+def _reference_version() -> tuple:
+    """A cheap fingerprint of the reference tables: one query. Admin edits go through save(), which writes a
+    history row, so the largest history id moves; counts catch deletions done any other way."""
+
+    parts = []
+    for model in (CategoryRate, ActVersionRow, RuleParameters):
+        table = connection.ops.quote_name(model._meta.db_table)
+        history = connection.ops.quote_name(model.history.model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        parts.append(f"(SELECT COALESCE(MAX(history_id), 0) FROM {history})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def _reference_from_rows() -> ReferenceData:
+
+    categories = [
+        CategoryRates(code, start, public, private, complementary)
+        for code, start, public, private, complementary in CategoryRate.objects.values_list(
+            "category__code", "effective_from", "amo_rate_public", "amo_rate_private", "complementary_rate"
+        )
+    ]
+    acts = [
+        ActVersion(code, start, category, tnr, agreement, limit, group or None, ceiling)
+        for code, start, category, tnr, agreement, limit, group, ceiling in ActVersionRow.objects.values_list(
+            "act__code", "effective_from", "category__code", "tnr", "needs_prior_agreement", "frequency_limit",
+            "ceiling_group", "ceiling_amount",
+        )
+    ]
+    parameters = [
+        ParameterSet(**row)
+        for row in RuleParameters.objects.values(
+            "effective_from", "late_filing_days", "frequency_window_days", "ceiling_window_days", "child_age_limit",
+            "student_age_limit", "review_threshold",
+        )
+    ]
+    return ReferenceData(categories=categories, acts=acts, parameters=parameters)
+
+
+def reference_data() -> ReferenceData:
+    """The reference data in the database, rebuilt only when its fingerprint changed (one query per call)."""
+    global _cached
+    version = _reference_version()
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _cache_lock:
+        reference = _reference_from_rows()
+        _cached = (version, reference)
+    return reference
+
+
+def reference_cache_clear() -> None:
+    global _cached
+    _cached = None
+
+
+# --- one beneficiary's facts and pending files ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PendingFile:
+    id: int
+    tracking_code: str
+    member_id: int
+    beneficiary_id: int
+    received_on: date
+    sector: str
+    created_at: datetime
+    sister_mutual: bool
+    line_ids: list[int] = field(default_factory=list)
+    lines: list[LineInput] = field(default_factory=list)
+
+    @property
+    def order_key(self) -> tuple:
+        return (self.received_on, self.created_at, self.id)
+
+
+@dataclass(slots=True)
+class BeneficiaryContext:
+    """Everything the engine needs about one beneficiary, and its files waiting for liquidation in order."""
+
+    beneficiary_id: int
+    member_id: int
+    facts: BeneficiaryFacts
+    affiliations: list[AffiliationPeriod] = field(default_factory=list)
+    agreements: list[PriorAgreement] = field(default_factory=list)
+    history: list[HistoryLine] = field(default_factory=list)
+    files: list[PendingFile] = field(default_factory=list)
+
+
+def _facts(relation: str, birth_date: date, marriage_end: date | None, disabled: bool,
+           student_periods: Iterable[tuple[date, date]] = ()) -> BeneficiaryFacts:
+    return BeneficiaryFacts(relation=relation, birth_date=birth_date, marriage_end=marriage_end,
+                            student_periods=tuple(sorted(student_periods)), disabled=disabled)
+
+
+def beneficiaries_lock(*, beneficiary_ids: Iterable[int], skip_locked: bool = False) -> dict[int, BeneficiaryContext]:
+    """Locks the beneficiaries' rows (FOR UPDATE) and returns their bare contexts. The beneficiary row is the
+    mutex of liquidation: whoever holds it is the only one pricing that person's files. Call in a transaction."""
+
+    rows = (
+        Beneficiary.objects.select_for_update(skip_locked=skip_locked)
+        .filter(pk__in=list(beneficiary_ids))
+        .order_by("pk")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled")
+    )
+    return {
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
+        for pk, member_id, relation, birth, marriage_end, disabled in rows
+    }
+
+
+def beneficiaries_read(*, beneficiary_ids: Iterable[int]) -> dict[int, BeneficiaryContext]:
+    """Same as `beneficiaries_lock` without the lock (the estimate reads, never prices for real)."""
+
+    rows = Beneficiary.objects.filter(pk__in=list(beneficiary_ids)).values_list(
+        "pk", "member_id", "relation", "birth_date", "marriage_end", "disabled"
+    )
+    return {
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
+        for pk, member_id, relation, birth, marriage_end, disabled in rows
+    }
+
+
+def pending_files_lock(contexts: dict[int, BeneficiaryContext]) -> list[PendingFile]:
+    """The `received` files of these beneficiaries, locked, with their lines, each context's in its order."""
+
+    if not contexts:
+        return []
+    rows = (
+        ClaimFile.objects.select_for_update(of=("self",))
+        .filter(beneficiary_id__in=list(contexts), status=ClaimStatus.RECEIVED)
+        .order_by("beneficiary_id", "received_on", "created_at", "pk")
+        .values_list("pk", "tracking_code", "member_id", "beneficiary_id", "received_on", "sector", "created_at",
+                     "member__mutual__is_ours")
+    )
+    files = [
+        PendingFile(pk, code, member_id, beneficiary_id, received_on, sector, created_at, not is_ours)
+        for pk, code, member_id, beneficiary_id, received_on, sector, created_at, is_ours in rows
+    ]
+    lines_of(files)
+    for pending in files:
+        contexts[pending.beneficiary_id].files.append(pending)
+    return files
+
+
+def lines_of(files: list[PendingFile]) -> None:
+
+    by_id = {pending.id: pending for pending in files}
+    if not by_id:
+        return
+    rows = (
+        ClaimLine.objects.filter(claim_id__in=list(by_id))
+        .order_by("claim_id", "position")
+        .values_list("pk", "claim_id", "act_id", "care_date", "quantity", "billed_amount", "ald",
+                     "prior_agreement_ref")
+    )
+    for pk, claim_id, act_code, care_date, quantity, billed, ald, agreement_ref in rows:
+        pending = by_id[claim_id]
+        pending.line_ids.append(pk)
+        pending.lines.append(LineInput(act_code, care_date, quantity, billed, ald, agreement_ref or None))
+
+
+def facts_complete(contexts: dict[int, BeneficiaryContext], reference: ReferenceData,
+                   extra_care_dates: Iterable[date] = ()) -> None:
+    """Adds affiliations, student periods, granted agreements and the history (4 queries for any number)."""
+
+    if not contexts:
+        return
+    ids = list(contexts)
+    by_member: dict[int, list[BeneficiaryContext]] = defaultdict(list)
+    for context in contexts.values():
+        by_member[context.member_id].append(context)
+
+    for member_id, start, end, complementary in AffiliationRow.objects.filter(
+        member_id__in=list(by_member)
+    ).values_list("member_id", "start", "end", "complementary"):
+        period = AffiliationPeriod(start, end, complementary)
+        for context in by_member[member_id]:
+            context.affiliations.append(period)
+
+    students: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    children = [pk for pk, context in contexts.items() if context.facts.relation == "child"]
+    if children:
+        for beneficiary_id, start, end in StudentPeriod.objects.filter(beneficiary_id__in=children).values_list(
+            "beneficiary_id", "start", "end"
+        ):
+            students[beneficiary_id].append((start, end))
+        for beneficiary_id, periods in students.items():
+            facts = contexts[beneficiary_id].facts
+            contexts[beneficiary_id].facts = _facts(facts.relation, facts.birth_date, facts.marriage_end,
+                                                    facts.disabled, periods)
+
+    agreements: dict[int, tuple[int, date, date, set[str]]] = {}
+    for agreement_id, beneficiary_id, valid_from, valid_to, act_code in AgreementRow.acts.through.objects.filter(
+        prioragreement__beneficiary_id__in=ids, prioragreement__status=AgreementStatus.GRANTED
+    ).values_list("prioragreement_id", "prioragreement__beneficiary_id", "prioragreement__valid_from",
+                  "prioragreement__valid_to", "act__code"):
+        agreements.setdefault(agreement_id, (beneficiary_id, valid_from, valid_to, set()))[3].add(act_code)
+    for beneficiary_id, valid_from, valid_to, codes in agreements.values():
+        contexts[beneficiary_id].agreements.append(PriorAgreement(frozenset(codes), valid_from, valid_to))
+
+    # Only history that can matter: same care date (DUPLICATE) or inside a window ending on a care date.
+    care_dates = [line.care_date for c in contexts.values() for f in c.files for line in f.lines]
+    care_dates.extend(extra_care_dates)
+    if not care_dates:
+        return
+    window = max(max(p.frequency_window_days, p.ceiling_window_days) for p in reference.parameters)
+    earliest, latest = min(care_dates) - timedelta(days=window), max(care_dates)
+    for beneficiary_id, act_code, care_date, quantity, billed, amo in ClaimLine.objects.filter(
+        claim__beneficiary_id__in=ids, claim__status__in=HISTORY_STATUSES, accepted=True,
+        care_date__gte=earliest, care_date__lte=latest,
+    ).order_by("claim__beneficiary_id", "care_date", "pk").values_list(
+        "claim__beneficiary_id", "act_id", "care_date", "accepted_quantity", "billed_amount", "amo_amount"
+    ):
+        contexts[beneficiary_id].history.append(HistoryLine(act_code, care_date, quantity, billed,
+                                                            amo or Decimal("0.00")))
+
+
+def beneficiary_of_claim_lock(*, claim_id: int) -> dict[int, BeneficiaryContext]:
+    """Locks the beneficiary of file `claim_id` (one query, waiting while another worker holds it)."""
+    rows = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .filter(claim_files__pk=claim_id)
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled")
+    )
+    return {
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
+        for pk, member_id, relation, birth, marriage_end, disabled in rows
+    }

@@ -1,0 +1,1 @@
+"""Writes of the claims app, one module per sub-domain (intake, liquidation, payments)."""

@@ -1,0 +1,67 @@
+"""Prior agreements (prises en charge): requested for a beneficiary, granted or refused by staff."""
+
+import secrets
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from claims.models import Act, AgreementStatus, PriorAgreement
+from members.models import Beneficiary, Member
+
+
+class AgreementStateError(Exception):
+    """Only a requested agreement can be granted or refused."""
+
+
+def _reference() -> str:
+    return f"PA-{timezone.localdate():%Y}-{secrets.token_hex(4).upper()}"
+
+
+@transaction.atomic
+def prior_agreement_request(*, beneficiary: Beneficiary, act_codes: Iterable[str], valid_from: date, valid_to: date,
+                            notes: str = "") -> PriorAgreement:
+    codes = sorted(set(act_codes))
+    acts = list(Act.objects.filter(code__in=codes))
+    if not codes or len(acts) != len(codes):
+        raise ValueError(f"unknown act codes in {codes}")
+    if valid_to < valid_from:
+        raise ValueError("the validity window ends before it starts")
+    agreement = PriorAgreement.objects.create(reference=_reference(), beneficiary=beneficiary, valid_from=valid_from,
+                                              valid_to=valid_to, notes=notes)
+    agreement.acts.set(acts)
+    return agreement
+
+
+def _decide(agreement: PriorAgreement, status: str, by, notes: str) -> PriorAgreement:
+    # Conditional update: two staff deciding at once cannot both win.
+    fields = {"status": status, "decided_at": timezone.now(), "decided_by": by}
+    if notes:
+        fields["notes"] = notes
+    if not PriorAgreement.objects.filter(pk=agreement.pk, status=AgreementStatus.REQUESTED).update(**fields):
+        agreement.refresh_from_db()
+        raise AgreementStateError(f"agreement {agreement.reference} is already {agreement.status}")
+    agreement.refresh_from_db()
+    return agreement
+
+
+def prior_agreement_grant(*, agreement: PriorAgreement, by, notes: str = "") -> PriorAgreement:
+    return _decide(agreement, AgreementStatus.GRANTED, by, notes)
+
+
+def prior_agreement_refuse(*, agreement: PriorAgreement, by, notes: str) -> PriorAgreement:
+    if not notes.strip():
+        raise ValueError("a refusal needs a written reason")
+    return _decide(agreement, AgreementStatus.REFUSED, by, notes)
+
+
+def agreements_for_member(*, member: Member) -> QuerySet[PriorAgreement]:
+    """A member's agreements (all his beneficiaries), newest first, acts prefetched: two queries."""
+    return (
+        PriorAgreement.objects.filter(beneficiary__member=member)
+        .select_related("beneficiary")
+        .prefetch_related("acts")
+        .order_by("-requested_at", "-pk")
+    )

@@ -1,0 +1,209 @@
+"""Liquidation writes: the per-file path (a worker task per received file), the sweep, and the shared pricing step.
+
+Whoever prices a beneficiary's files holds that beneficiary's row lock (SELECT ... FOR UPDATE) for the whole
+transaction, and takes the beneficiary's `received` files in order (received_on, created_at). Results, totals
+and statuses are written in the same transaction, so a worker killed at any moment leaves the files
+`received` (the transaction rolls back) and the sweep queues them again: nothing is lost, nothing priced twice.
+"""
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claims.liquidation import ClaimInput, ClaimResult, HistoryLine, InvalidClaimInput, ReferenceDataError, liquidate
+from claims.liquidation.loader import (
+    BeneficiaryContext,
+    PendingFile,
+    beneficiary_of_claim_lock,
+    facts_complete,
+    pending_files_lock,
+    reference_data,
+)
+from claims.liquidation.reference import ReferenceData
+from claims.models import ClaimFile, ClaimLine, ClaimStatus
+from claims.status import InvalidTransition, claim_set_status
+
+logger = logging.getLogger(__name__)
+
+# A file still `received` this long after its last move was missed by its task (lost message, dead worker).
+SWEEP_AFTER = timedelta(minutes=1)
+SWEEP_LIMIT = 2000
+
+
+@dataclass(slots=True)
+class Priced:
+    """One file's outcome: the engine's result, or why the file could not be priced (`error`)."""
+
+    file: PendingFile
+    result: ClaimResult | None
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        return ClaimStatus.IN_REVIEW if self.result is None else self.result.status
+
+
+def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceData) -> list[Priced]:
+    """Runs the engine on every context's files in order; each file's accepted lines join the history of the
+    next. Pure: no query. Both the per-file and the bulk path price through this function."""
+    priced: list[Priced] = []
+    for context in contexts:
+        for pending in context.files:
+            try:
+                claim = ClaimInput(pending.received_on, pending.sector, tuple(pending.lines), pending.sister_mutual)
+                result = liquidate(claim=claim, affiliations=context.affiliations, beneficiary=context.facts,
+                                   agreements=context.agreements, history=context.history, reference=reference)
+            except (InvalidClaimInput, ReferenceDataError) as error:
+                # Intake refuses bad input; if some slipped through, a liquidator looks at it instead of a crash loop.
+                priced.append(Priced(pending, None, str(error)))
+                continue
+            for line, line_result in zip(pending.lines, result.lines, strict=False):
+                if line_result.accepted:
+                    context.history.append(HistoryLine(line.act_code, line.care_date, line_result.accepted_quantity,
+                                                       line.billed_amount, line_result.amo_amount))
+            priced.append(Priced(pending, result))
+    return priced
+
+
+# --- set-based writes ------------------------------------------------------------------------------------------
+
+
+def _values(cursor, template: str, rows: list[tuple]) -> str:
+    return ",".join(cursor.mogrify(template, row).decode() for row in rows)
+
+
+def lines_write(priced: list[Priced]) -> int:
+    """Writes every line's result in one statement (UPDATE ... FROM VALUES on PostgreSQL)."""
+    rows = []
+    for item in priced:
+        if item.result is None:
+            continue
+        for line_id, r in zip(item.file.line_ids, item.result.lines, strict=False):
+            rows.append((line_id, r.accepted, r.accepted_quantity, r.accepted_billed_amount, r.base, r.amo_amount,
+                         r.complementary_amount, json.dumps(list(r.reasons))))
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            values = _values(cursor, "(%s::bigint,%s,%s::integer,%s::numeric,%s::numeric,%s::numeric,%s::numeric,"
+                                     "%s::jsonb)", rows)
+            cursor.execute(
+                f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
+                "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
+                "complementary_amount = v.comp, reason_codes = v.reasons "
+                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons) WHERE l.id = v.id"
+            )
+        return len(rows)
+    lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
+                       base_amount=row[4], amo_amount=row[5], complementary_amount=row[6],
+                       reason_codes=json.loads(row[7])) for row in rows]
+    ClaimLine.objects.bulk_update(lines, ["accepted", "accepted_quantity", "accepted_billed_amount", "base_amount",
+                                          "amo_amount", "complementary_amount", "reason_codes"])
+    return len(rows)
+
+
+def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool) -> list[int]:
+    """Writes totals (and, with `set_status`, the new status) of files still in `expected_status`, in one
+    statement. Returns the ids written: a file someone else moved meanwhile is left alone."""
+    if not priced:
+        return []
+    now = timezone.now()
+    zero = "0.00"
+    rows = []
+    for item in priced:
+        r = item.result
+        totals = (r.total_base, r.total_amo, r.total_complementary, r.total_reimbursed) if r else (zero,) * 4
+        rows.append((item.file.id, item.status, *totals))
+    status_sql = "status = v.status, " if set_status else ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            values = _values(cursor, "(%s::bigint,%s,%s::numeric,%s::numeric,%s::numeric,%s::numeric)", rows)
+            cursor.execute(
+                f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
+                "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %s, "
+                "lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, updated_at = %s "
+                f"FROM (VALUES {values}) AS v(id, status, base, amo, comp, reimbursed) "
+                "WHERE c.id = v.id AND c.status = %s RETURNING c.id",
+                [now, now, expected_status],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    written = []
+    for pk, status, base, amo, comp, reimbursed in rows:
+        fields = {"total_base": base, "total_amo": amo, "total_complementary": comp, "total_reimbursed": reimbursed,
+                  "liquidated_at": now, "lease_until": None, "updated_at": now}
+        if set_status:
+            fields["status"] = status
+        if ClaimFile.objects.filter(pk=pk, status=expected_status).update(**fields):
+            written.append(pk)
+    return written
+
+
+# --- the per-file path -----------------------------------------------------------------------------------------
+
+
+def _claim_stub(pending: PendingFile, status: str) -> ClaimFile:
+    # claim_set_status needs the id, the status seen and the code for its error message: no extra query.
+    return ClaimFile(pk=pending.id, tracking_code=pending.tracking_code, status=status,
+                     member_id=pending.member_id, beneficiary_id=pending.beneficiary_id)
+
+
+def claim_liquidate(*, claim_id: int) -> str | None:
+    """Prices file `claim_id` if it is still `received`, together with any earlier `received` file of the same
+    beneficiary (they come first). Returns the file's new status, or None when there was nothing to do
+    (already priced, or no longer received): running it twice pays nothing twice.
+
+    A constant number of queries whatever the number of lines."""
+    with transaction.atomic():
+        contexts = beneficiary_of_claim_lock(claim_id=claim_id)
+        files = pending_files_lock(contexts)
+        target = next((f for f in files if f.id == claim_id), None)
+        if target is None:
+            return None
+        for context in contexts.values():
+            context.files = [f for f in context.files if f.order_key <= target.order_key]
+        reference = reference_data()
+        facts_complete(contexts, reference)
+        priced = contexts_price(contexts.values(), reference)
+        for item in priced:
+            claim_set_status(claim=_claim_stub(item.file, ClaimStatus.RECEIVED), to_status=ClaimStatus.LIQUIDATING,
+                             notify=False)
+        lines_write(priced)
+        claims_write(priced, expected_status=ClaimStatus.LIQUIDATING, set_status=False)
+        for item in priced:
+            claim_set_status(claim=_claim_stub(item.file, ClaimStatus.LIQUIDATING), to_status=item.status,
+                             reason=item.error)
+        return next(item.status for item in priced if item.file.id == claim_id)
+
+
+def liquidation_sweep(*, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_LIMIT) -> list[int]:
+    """Takes back what was left behind and returns the ids to queue again: `liquidating` files whose lease
+    ran out (their worker died) go back to `received`; `received` files untouched for `older_than` are queued.
+    Their updated_at moves, so the next sweep does not queue them again before `older_than` has passed."""
+    now = timezone.now()
+    cutoff = now - older_than
+    stale = ClaimFile.objects.filter(status=ClaimStatus.LIQUIDATING).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, updated_at__lt=cutoff)
+    )
+    taken_back = []
+    for claim in stale.only("pk", "status", "tracking_code")[:limit]:
+        try:
+            claim_set_status(claim=claim, to_status=ClaimStatus.RECEIVED, notify=False,
+                             reason="Liquidation lease expired: the worker stopped; queued again.")
+            taken_back.append(claim.pk)
+        except InvalidTransition:
+            pass
+    with transaction.atomic():
+        ids = list(
+            ClaimFile.objects.select_for_update(skip_locked=True)
+            .filter(status=ClaimStatus.RECEIVED, updated_at__lte=cutoff)
+            .order_by("received_on", "created_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ClaimFile.objects.filter(pk__in=ids).update(updated_at=now)
+    return taken_back + ids
