@@ -21,4 +21,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+STAFF_OTP_REQUIRED = False  # tests of staff pages use force_login; tests/security turns it on
 MEDIA_ROOT = Path("/tmp/mutuelle-test-var/private-media")  # noqa: F405

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
+    path("", include("members.urls_security")),
     path("", include("claims.urls")),
     path("", include("units.urls")),
 ]
