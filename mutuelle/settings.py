@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "django_htmx",
@@ -194,12 +195,18 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "mutuelle.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mutuelle API",
     "DESCRIPTION": "Members, claim files, liquidation and service units of the mutual.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {f"{name}Enum": f"{path}.{name}" for path, name in [
+        ("claims.models.files", "ClaimStatus"), ("members.models", "AffiliationStatus"),
+        ("units.models", "AppointmentStatus"), ("units.models", "VisitStatus"),
+        ("claims.models.files", "AgreementStatus"), ("claims.models.payments", "BatchStatus")]},
 }
 
 # Production hardening, switched on by SECURE=true (docker-compose sets it).

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("mutuelle.api")),
     path("", include("members.urls")),
     path("", include("members.urls_security")),
     path("", include("claims.urls")),

@@ -1,0 +1,105 @@
+"""Who may call the API: the base every v1 view starts from, and the role checks shared by the three apps.
+
+Roles come from units.scoping (one place for "who acts for which unit"); a member is a user with a Member row."""
+
+from django.utils import translation
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+
+from units.models import StaffAssignment, StaffRole
+from units.scoping import is_desk_staff, is_network_staff
+
+
+def member_of(user):
+    """The Member behind a web account, or None (staff, anonymous). Cached on the user for the request."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_api_member"):
+        from members.models import Member
+
+        user._api_member = Member.objects.select_related("mutual", "home_unit").filter(user=user).first()
+    return user._api_member
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or StaffAssignment.objects.filter(user=user, role=StaffRole.ADMIN).exists()
+    )
+
+
+def is_liquidator(user) -> bool:
+    return is_network_staff(user)
+
+
+class ErrorDocumentingSchema(AutoSchema):
+    """Adds the errors every operation can answer (in the one error format) to what each view declares:
+    401/403 where credentials are needed, 404 on object paths and paginated lists, 400 on writes and lists
+    (a bad filter value). Operation-specific errors (409, 429) are declared on the view."""
+
+    def _get_response_bodies(self, direction="response"):
+        from .serializers import ERROR_CODES_DOC, ERROR_DESCRIPTIONS, ErrorSerializer
+
+        responses = super()._get_response_bodies(direction)
+        codes = []
+        if not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
+            codes += [401, 403]
+        if "{" in self.path or self._is_list_view():
+            codes.append(404)
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            codes.append(400)
+        for code in sorted(codes):
+            if str(code) not in responses:
+                description = f"{ERROR_DESCRIPTIONS[code]} {ERROR_CODES_DOC}"
+                responses[str(code)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=description), str(code), direction=direction)
+        return responses
+
+
+class ApiViewMixin:
+    """Token first, so an anonymous call gets 401 with `WWW-Authenticate: Token`; session for the pages.
+
+    A token carries no session, so the account's saved language is applied here (the middleware that does it
+    for the pages ran before DRF authenticated the token)."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    schema = ErrorDocumentingSchema()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+        if language and not request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
+
+class IsMember(BasePermission):
+    """A member's own space: the caller has a Member record."""
+
+    def has_permission(self, request, view) -> bool:
+        return member_of(request.user) is not None
+
+
+class IsDeskStaff(BasePermission):
+    """Front-desk agents, unit managers, liquidators and administrators (scoped further by unit)."""
+
+    def has_permission(self, request, view) -> bool:
+        return is_desk_staff(request.user)
+
+
+class IsNetworkStaff(BasePermission):
+    """Liquidators and administrators: every unit."""
+
+    def has_permission(self, request, view) -> bool:
+        return is_network_staff(request.user)
+
+
+class StaffReadAdminWrite(BasePermission):
+    """Reference data: every staff account reads, administrators write."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return is_desk_staff(request.user)
+        return is_admin(request.user)

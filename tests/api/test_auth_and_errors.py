@@ -1,0 +1,91 @@
+"""Tokens for scripts, the one JSON error format, and the schema at /api/schema/."""
+
+import pytest
+import yaml
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from .conftest import PASSWORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_gets_a_token_with_his_password_and_uses_it(cast):
+    response = client_for().post("/api/v1/auth/token/", {"username": "member.x", "password": PASSWORD},
+                                 format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client_for().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert me.status_code == 200
+    assert me.json()["membership_number"] == cast.x.member.membership_number
+
+
+def test_staff_get_a_token_the_same_way(cast):
+    response = client_for().post("/api/v1/auth/token/", {"username": "agent.x", "password": PASSWORD},
+                                 format="json")
+    assert response.status_code == 200
+    assert Token.objects.get(user=cast.x.agent).key == response.json()["token"]
+
+
+def test_a_wrong_password_is_a_400_with_a_stable_code_and_the_field(cast):
+    response = client_for().post("/api/v1/auth/token/", {"username": "member.x", "password": "nope-nope-nope"},
+                                 format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_credentials"
+    assert body["field"] == "password"
+    assert body["errors"] == [{"code": "invalid_credentials", "message": body["message"], "field": "password"}]
+
+
+def test_repeated_failures_lock_the_username_out_with_a_json_429(cast, settings):
+    client = client_for()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "member.x", "password": "wrong-password"}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": "member.x", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+
+
+def test_a_revoked_token_no_longer_opens_anything(cast):
+    client = client_for(cast.x.member.user)
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_an_anonymous_call_is_a_401_asking_for_a_token(db):
+    response = client_for().get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_messages_follow_the_callers_language(cast):
+    response = client_for(language="fr").post("/api/v1/auth/token/", {"username": "member.x"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "required", "field": "password", "message": "Ce champ est obligatoire.",
+        "errors": [{"code": "required", "field": "password", "message": "Ce champ est obligatoire."}]}
+
+
+def test_several_errors_are_all_listed(cast):
+    response = client_for().post("/api/v1/auth/token/", {}, format="json")
+    assert {(error["field"], error["code"]) for error in response.json()["errors"]} == {
+        ("username", "required"), ("password", "required")}
+
+
+def test_the_schema_is_a_valid_openapi_3_document(db, tmp_path):
+    # --validate checks the document against the OpenAPI 3 meta-schema and fails on any warning.
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = yaml.safe_load(out.read_text())
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/files/{id}/" in schema["paths"]
+
+
+def test_the_schema_and_the_docs_are_served_without_a_cdn(db, client):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn.jsdelivr" not in docs.content and b"/static/drf_spectacular_sidecar/" in docs.content
