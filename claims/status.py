@@ -47,10 +47,13 @@ def can_move(from_status: str, to_status: str) -> bool:
 
 
 @transaction.atomic
-def claim_set_status(*, claim: ClaimFile, to_status: str, by=None, reason: str = "") -> StatusChange:
+def claim_set_status(
+    *, claim: ClaimFile, to_status: str, by=None, reason: str = "", notify: bool = True
+) -> StatusChange:
     """Moves `claim` to `to_status` or raises InvalidTransition; records who, when and why.
 
-    The move is a conditional UPDATE on the status the caller saw, so two concurrent movers cannot both win."""
+    The move is a conditional UPDATE on the status the caller saw, so two concurrent movers cannot both win.
+    With `notify`, the member is told on commit when the new status is one members hear about."""
     from_status = claim.status
     if not can_move(from_status, to_status):
         raise InvalidTransition(claim, to_status)
@@ -61,6 +64,12 @@ def claim_set_status(*, claim: ClaimFile, to_status: str, by=None, reason: str =
         claim.refresh_from_db(fields=["status"])
         raise InvalidTransition(claim, to_status)
     claim.status = to_status
-    return StatusChange.objects.create(
+    change = StatusChange.objects.create(
         claim=claim, from_status=from_status, to_status=to_status, changed_by=by, reason=reason
     )
+    if notify:
+        from .notifications import NOTIFIED_STATUSES, notify_status_change
+
+        if to_status in NOTIFIED_STATUSES:
+            transaction.on_commit(lambda: notify_status_change.delay(change.pk))
+    return change

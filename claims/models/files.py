@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,39 @@ from members.models import Beneficiary, Member
 from .reference import Act
 
 ZERO = Decimal("0.00")
+
+# Tracking codes: Crockford base32 (no I, L, O, U), 9 random symbols and a Luhn mod 32 check symbol, so a
+# mistyped symbol or two swapped neighbours are caught before any lookup.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_LENGTH = 10
+_TRACKING_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def _luhn32_check(payload: str) -> str:
+    total, factor = 0, 2
+    for symbol in reversed(payload):
+        addend = factor * TRACKING_ALPHABET.index(symbol)
+        total += addend // 32 + addend % 32
+        factor = 3 - factor
+    return TRACKING_ALPHABET[(32 - total % 32) % 32]
+
+
+def tracking_code_new() -> str:
+    payload = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH - 1))
+    return payload + _luhn32_check(payload)
+
+
+def tracking_code_normalize(raw: str) -> str | None:
+    """The canonical code for what a person typed (spaces, dashes, lower case, O for 0 allowed), or None
+    when it cannot be a tracking code."""
+    code = "".join(raw.upper().split()).replace("-", "").translate(_TRACKING_READ_AS)
+    if len(code) != TRACKING_LENGTH or any(symbol not in TRACKING_ALPHABET for symbol in code):
+        return None
+    return code if _luhn32_check(code[:-1]) == code[-1] else None
+
+
+def tracking_code_display(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}" if len(code) == TRACKING_LENGTH else code
 
 
 class ClaimStatus(models.TextChoices):
@@ -123,6 +157,10 @@ class ClaimFile(models.Model):
     def __str__(self) -> str:
         return self.tracking_code
 
+    @property
+    def tracking_code_display(self) -> str:
+        return tracking_code_display(self.tracking_code)
+
 
 class ClaimLine(models.Model):
     claim = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="lines", verbose_name=_("file"))
@@ -205,6 +243,8 @@ class StatusChange(models.Model):
                                    related_name="+", verbose_name=_("by"))
     changed_at = models.DateTimeField(_("at"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Set by the notification task with a conditional update, so a redelivered task never mails twice.
+    notified_at = models.DateTimeField(_("member notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")

@@ -1,0 +1,76 @@
+"""What the claim views share: who may enter, and attachments served to whoever may see them."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from members.models import Member
+from units.scoping import is_desk_staff
+
+from ..models import Attachment
+from ..selectors import claims_for_member, claims_for_staff
+
+
+def member_of(request: HttpRequest) -> Member:
+    member = Member.objects.select_related("mutual").filter(user=request.user).first()
+    if member is None:
+        raise Http404("no member record for this account")
+    return member
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A logged-in member; anyone else finds nothing here (404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.member = member_of(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def desk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Unit staff, liquidators and admins; a member or a stranger finds nothing here (404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_desk_staff(request.user):
+            raise Http404("not staff")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A scan, to its member or to staff who may reach the file; always as a download, never rendered inline."""
+    user = request.user
+    member = Member.objects.filter(user=user).first()
+    attachments = Attachment.objects.none()
+    if member is not None:
+        attachments = Attachment.objects.filter(claim__in=claims_for_member(member=member).values("pk"))
+    if is_desk_staff(user):
+        attachments = attachments | Attachment.objects.filter(claim__in=claims_for_staff(user=user).values("pk"))
+    attachment = get_object_or_404(attachments, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("scan missing from storage") from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
