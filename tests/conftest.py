@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture
 def demo_data(db):
