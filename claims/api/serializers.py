@@ -1,6 +1,8 @@
 """Serializers of the claims API: files with their lines' amounts and reasons, reference data, agreements,
 payment batches. They shape data; every rule lives in claims.services / claims.liquidation."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,14 +15,35 @@ from claims.models import (
     CategoryRate,
     ClaimFile,
     ClaimLine,
+    DocumentKind,
     PaymentBatch,
     PriorAgreement,
+    Sector,
     StatusChange,
     Transfer,
 )
+from claims.services.intake import LineData
 from claims.status import MEMBER_EXPLANATIONS
+from members.models import Beneficiary, Member
+from units.models import ServiceUnit
+from units.scoping import units_for
 
 REASON_CODES = sorted(REASON_MESSAGES)
+
+
+class _ScopedSerializer(serializers.Serializer):
+    """Sets each related field's queryset from the caller (context["request"].user): naming an object out of
+    reach is a 400 `does_not_exist`, the same as a missing one."""
+
+    def scoped(self, user) -> dict:
+        return {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            for name, queryset in self.scoped(request.user).items():
+                self.fields[name].queryset = queryset
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -162,3 +185,126 @@ class PaymentBatchDetailSerializer(PaymentBatchSerializer):
 
     class Meta(PaymentBatchSerializer.Meta):
         fields = [*PaymentBatchSerializer.Meta.fields, "transfers"]
+
+
+# --- inputs ---------------------------------------------------------------------------------------------------
+
+
+class LineInputSerializer(serializers.Serializer):
+    """One line of care, as intake takes it (intake checks act, dates, eligibility and amounts)."""
+
+    act = serializers.CharField(max_length=16, help_text="Act code of the nomenclature (see /acts/).")
+    care_date = serializers.DateField()
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000,
+                                        help_text="Units, or the coefficient for B, Z, K, D.")
+    billed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+                                             help_text="The line's total in MAD.")
+    ald = serializers.BooleanField(default=False, help_text="Care for the beneficiary's long-term illness.")
+    prior_agreement_ref = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def to_line_data(self, data: dict) -> LineData:
+        return LineData(act_code=data["act"], care_date=data["care_date"], quantity=data["quantity"],
+                        billed_amount=data["billed_amount"], ald=data["ald"],
+                        prior_agreement_ref=data["prior_agreement_ref"])
+
+
+class DeskFileCreateSerializer(_ScopedSerializer):
+    """A paper file handed in at a unit's front desk."""
+
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=ServiceUnit.objects.none(),
+                                        help_text="Code of the receiving unit (one of the caller's units).")
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    beneficiary = serializers.PrimaryKeyRelatedField(queryset=Beneficiary.objects.all())
+    received_on = serializers.DateField(help_text="Deposit date: today or earlier, never later.")
+    sector = serializers.ChoiceField(choices=Sector.choices, default=Sector.PRIVATE)
+    provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    provider_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    missing_documents = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                              help_text="When given, the file is received as `incomplete`.")
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=40)
+
+    def scoped(self, user) -> dict:
+        return {"unit": units_for(user)}
+
+
+class DraftCreateSerializer(_ScopedSerializer):
+    """An online draft for one of the caller's beneficiaries."""
+
+    beneficiary = serializers.PrimaryKeyRelatedField(queryset=Beneficiary.objects.none())
+    sector = serializers.ChoiceField(choices=Sector.choices, default=Sector.PRIVATE)
+    provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    provider_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+    def scoped(self, user) -> dict:
+        return {"beneficiary": Beneficiary.objects.filter(member__user=user)}
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A PDF, JPEG or PNG scan (checked by its content).")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.OTHER)
+
+
+class MissingDocumentsSerializer(serializers.Serializer):
+    missing_documents = serializers.CharField(max_length=2000)
+
+
+class EstimateRequestSerializer(_ScopedSerializer):
+    beneficiary = serializers.PrimaryKeyRelatedField(queryset=Beneficiary.objects.none())
+    sector = serializers.ChoiceField(choices=Sector.choices, default=Sector.PRIVATE)
+    received_on = serializers.DateField(required=False, help_text="Today by default.")
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=40)
+
+    def scoped(self, user) -> dict:
+        from members.api.permissions import member_of
+
+        if member_of(user) is not None:  # a member estimates for his own beneficiaries only
+            return {"beneficiary": Beneficiary.objects.filter(member__user=user)}
+        return {"beneficiary": Beneficiary.objects.select_related("member__mutual")}
+
+
+class EstimateLineSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    quantity = serializers.IntegerField(help_text="Units accepted (reduced by a frequency limit).")
+    billed_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    base_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amo_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    complementary_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reasons = ReasonSerializer(many=True)
+
+
+class EstimateSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="What the file would become: liquidated, rejected, in_review, "
+                                             "forwarded.")
+    total_base = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_amo = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_complementary = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_reimbursed = serializers.DecimalField(max_digits=12, decimal_places=2)
+    lines = EstimateLineSerializer(many=True)
+
+
+class LineAdjustmentSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Position of the line in the file.")
+    amo_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    complementary_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+
+
+class ReviewDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("adjust", "adjust")])
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                   help_text="Required to adjust; kept in the file's history.")
+    adjustments = LineAdjustmentSerializer(many=True, required=False, default=list)
+
+
+class AgreementRequestSerializer(serializers.Serializer):
+    beneficiary = serializers.PrimaryKeyRelatedField(queryset=Beneficiary.objects.all())
+    acts = serializers.SlugRelatedField(slug_field="code", queryset=Act.objects.all(), many=True,
+                                        allow_empty=False)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class AgreementDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("grant", "grant"), ("refuse", "refuse")])
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                  help_text="Required to refuse.")

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -13,4 +14,8 @@ router.register("tariff-versions", views.ActVersionViewSet, basename="tariff-ver
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("category-rates", views.CategoryRateViewSet, basename="category-rate")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("me/estimate/", views.MyEstimateView.as_view(), name="my-estimate"),
+    path("estimate/", views.EstimateView.as_view(), name="estimate"),
+    *router.urls,
+]

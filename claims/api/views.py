@@ -6,40 +6,103 @@ file is simply not found (404)."""
 import django_filters
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from claims.liquidation import REASON_MESSAGES, InvalidClaimInput
 from claims.models import (
     Act,
     ActVersion,
     Category,
     CategoryRate,
     ClaimFile,
+    ClaimLine,
     ClaimStatus,
     PaymentBatch,
     PriorAgreement,
     Transfer,
 )
 from claims.selectors import claim_page, claims_for_member, claims_for_staff
+from claims.services import agreements, intake, payments, review
+from claims.services.estimate import claim_estimate
 from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, IsNetworkStaff, StaffReadAdminWrite, member_of
+from members.api.serializers import error_responses
+from units.scoping import is_network_staff
 
 from .serializers import (
     ActSerializer,
     ActVersionSerializer,
+    AgreementDecisionSerializer,
+    AgreementRequestSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     CategoryRateSerializer,
     CategorySerializer,
     ClaimFileDetailSerializer,
     ClaimFileSerializer,
+    DeskFileCreateSerializer,
+    DraftCreateSerializer,
+    EstimateRequestSerializer,
+    EstimateSerializer,
+    LineInputSerializer,
+    MissingDocumentsSerializer,
     PaymentBatchDetailSerializer,
     PaymentBatchSerializer,
     PriorAgreementSerializer,
+    ReviewDecisionSerializer,
 )
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Any string up to 80 characters. Retrying with the same key returns the file created by the "
+                "first call (same id, 201) instead of a second file.")
 
-def _page_data(page) -> ClaimFile:
-    """The file of a claims.selectors.ClaimPage with its prefetched lines, attachments and history."""
-    return page.claim
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 80:
+        raise ValidationError({"Idempotency-Key": [ErrorDetail(_("At most 80 characters."), code="max_length")]})
+    return key
+
+
+def _detail(claim: ClaimFile, files, context) -> dict:
+    page = claim_page(files=files, pk=claim.pk)
+    return ClaimFileDetailSerializer(page.claim, context=context).data
+
+
+def _upload(view, request, files) -> Response:
+    claim = view.get_object()
+    data = AttachmentUploadSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    attachment = intake.attachment_add(claim=claim, upload=data.validated_data["file"],
+                                       kind=data.validated_data["kind"], by=request.user)
+    return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+def _estimate(request, data: dict) -> Response:
+    try:
+        result = claim_estimate(beneficiary=data["beneficiary"], sector=data["sector"],
+                                received_on=data.get("received_on"),
+                                lines=[{"act_code": line["act"], **{k: v for k, v in line.items() if k != "act"}}
+                                       for line in data["lines"]])
+    except InvalidClaimInput as error:
+        raise ValidationError({"lines": [ErrorDetail(str(error), code="invalid_line")]}) from error
+    return Response(EstimateSerializer({
+        "status": result.status, "total_base": result.total_base, "total_amo": result.total_amo,
+        "total_complementary": result.total_complementary, "total_reimbursed": result.total_reimbursed,
+        "lines": [{"accepted": line.accepted, "quantity": line.accepted_quantity,
+                   "billed_amount": line.accepted_billed_amount, "base_amount": line.base,
+                   "amo_amount": line.amo_amount, "complementary_amount": line.complementary_amount,
+                   "reasons": [{"code": code, "message": str(REASON_MESSAGES.get(code, code))}
+                               for code in line.reasons]}
+                  for line in result.lines],
+    }).data)
 
 
 class ClaimFileFilter(django_filters.FilterSet):
@@ -69,6 +132,12 @@ class MemberClaimFilter(ClaimFileFilter):
 class _ClaimReadMixin:
     lookup_value_converter = "int"
 
+    def get_object(self):
+        claim = self.scope().filter(pk=self.kwargs["pk"]).first()
+        if claim is None:
+            raise Http404
+        return claim
+
     def retrieve(self, request, *args, **kwargs):
         page = claim_page(files=self.scope(), pk=kwargs["pk"])
         if page is None:
@@ -95,6 +164,57 @@ class MyClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, m
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
+    @extend_schema(operation_id="me_files_create", request=DraftCreateSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: ClaimFileDetailSerializer},
+                   description="Starts an online file (a draft) for one of the caller's beneficiaries. Add lines "
+                               "and scans, then submit it.")
+    def create(self, request):
+        data = DraftCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        beneficiary = data.validated_data.pop("beneficiary")
+        claim = intake.claim_draft_create(member=beneficiary.member, beneficiary=beneficiary, by=request.user,
+                                          idempotency_key=_idempotency_key(request), **data.validated_data)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()), status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="me_files_lines_create", request=LineInputSerializer,
+                   responses={201: ClaimFileDetailSerializer, **error_responses(409)},
+                   description="Adds a line of care to a draft. 409 `already_submitted` once the file is sent.")
+    @action(detail=True, methods=["post"])
+    def lines(self, request, pk=None):
+        claim = self.get_object()
+        data = LineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        intake.claim_line_add(claim=claim, line=data.to_line_data(data.validated_data))
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()), status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="me_files_attachments_create", request={"multipart/form-data":
+                                                                        AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer},
+                   description="Attaches a scan (PDF, JPEG or PNG, checked by content) to a draft, an incomplete "
+                               "or a received file. Codes: `bad_type`, `too_large`, `empty`, `name_mismatch`, "
+                               "`bad_pdf`, `bad_image`, `encrypted`, `closed`.")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        return _upload(self, request, self.scope())
+
+    @extend_schema(operation_id="me_files_submit", request=None,
+                   responses={200: ClaimFileDetailSerializer, **error_responses(409)},
+                   description="Sends the draft: received today and queued for liquidation. Codes: `no_lines`, "
+                               "`no_documents`; 409 `already_submitted` on a second submission.")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        claim = intake.claim_submit(claim=self.get_object(), by=request.user)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
+    @extend_schema(operation_id="me_files_complete", request=None,
+                   responses={200: ClaimFileDetailSerializer, **error_responses(409)},
+                   description="After adding the missing documents to an incomplete file: received again and "
+                               "queued for liquidation. Code `no_new_documents`; 409 unless incomplete.")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        claim = intake.claim_complete(claim=self.get_object(), by=request.user)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
 
 @extend_schema(tags=["files"])
 class ClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -114,6 +234,104 @@ class ClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, mix
     @extend_schema(responses={200: ClaimFileDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=DeskFileCreateSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: ClaimFileDetailSerializer},
+                   description="Registers a paper file handed in at one of the caller's units, received on "
+                               "`received_on` (today or earlier), with its lines. It is queued for liquidation "
+                               "(or forwarded, for a sister mutual's member; or `incomplete` with "
+                               "`missing_documents`). Line errors name the field as `lines.<index>.<field>`.")
+    def create(self, request):
+        data = DeskFileCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        lines = [LineInputSerializer().to_line_data(line) for line in values.pop("lines")]
+        claim = intake.claim_register_at_desk(by=request.user, lines=lines, idempotency_key=_idempotency_key(request),
+                                              **values)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer},
+                   description="Attaches a scan (PDF, JPEG or PNG, checked by content). Codes: `bad_type`, "
+                               "`too_large`, `empty`, `name_mismatch`, `bad_pdf`, `bad_image`, `encrypted`, `closed`.")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        return _upload(self, request, self.scope())
+
+    @extend_schema(request=MissingDocumentsSerializer, responses={200: ClaimFileDetailSerializer,
+                                                                  **error_responses(409)},
+                   description="Documents are missing: the member is told which; the file waits for them.")
+    @action(detail=True, methods=["post"])
+    def incomplete(self, request, pk=None):
+        data = MissingDocumentsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim = intake.claim_mark_incomplete(claim=self.get_object(), by=request.user, **data.validated_data)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
+    @extend_schema(request=None, responses={200: ClaimFileDetailSerializer, **error_responses(409)},
+                   description="The missing papers were handed in: received again and queued for liquidation.")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        claim = intake.claim_complete(claim=self.get_object(), by=request.user, require_new_documents=False)
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
+    @extend_schema(request=ReviewDecisionSerializer, responses={200: ClaimFileDetailSerializer,
+                                                                **error_responses(409)},
+                   description="Liquidators and admins: approve a file in review (→ liquidated), or adjust lines' "
+                               "AMO and complementary amounts with a written reason (→ liquidated, or rejected "
+                               "when nothing is left). 409 `invalid_transition` unless the file is in review; "
+                               "400 `review_invalid` for an adjustment the rules refuse.")
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        if not review.user_can_review(request.user):
+            raise PermissionDenied()
+        claim = self.get_object()
+        data = ReviewDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = data.validated_data
+        try:
+            if decision["decision"] == "approve":
+                claim = review.review_approve(claim=claim, by=request.user, reason=decision["reason"])
+            else:
+                line_ids = dict(ClaimLine.objects.filter(claim=claim).values_list("position", "pk"))
+                adjustments = {}
+                for index, item in enumerate(decision["adjustments"]):
+                    if item["line"] not in line_ids:
+                        raise ValidationError({f"adjustments.{index}.line": [ErrorDetail(
+                            _("This file has no line at this position."), code="does_not_exist")]})
+                    adjustments[line_ids[item["line"]]] = (item["amo_amount"], item["complementary_amount"])
+                claim = review.review_adjust(claim=claim, by=request.user, adjustments=adjustments,
+                                             reason=decision["reason"])
+        except review.ReviewError as error:
+            raise ValidationError({"reason" if not decision["reason"].strip() else "adjustments": [
+                ErrorDetail(str(error), code="review_invalid")]}) from error
+        return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
+
+@extend_schema(tags=["me"])
+class MyEstimateView(ApiViewMixin, GenericAPIView):
+    permission_classes = [IsMember]
+    serializer_class = EstimateRequestSerializer
+
+    @extend_schema(operation_id="me_estimate", request=EstimateRequestSerializer,
+                   responses={200: EstimateSerializer},
+                   description="What liquidation would pay for these lines, for one of the caller's beneficiaries, "
+                               "against his real history. Nothing is saved.")
+    def post(self, request):
+        data = EstimateRequestSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        return _estimate(request, data.validated_data)
+
+
+@extend_schema(tags=["files"])
+class EstimateView(MyEstimateView):
+    permission_classes = [IsDeskStaff]
+
+    @extend_schema(operation_id="estimate", request=EstimateRequestSerializer, responses={200: EstimateSerializer},
+                   description="What liquidation would pay for these lines, for any beneficiary, against his real "
+                               "history. Nothing is saved.")
+    def post(self, request):
+        return super().post(request)
 
 
 # --- reference data: every staff account reads, administrators write ----------------------------------------
@@ -192,7 +410,8 @@ class MyPriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.Gene
 
 @extend_schema(tags=["prior agreements"])
 class PriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Prior agreements (prise en charge), for every staff account."""
+    """Prior agreements (prise en charge): every staff account reads and records requests; liquidators and
+    admins grant or refuse them."""
 
     permission_classes = [IsDeskStaff]
     serializer_class = PriorAgreementSerializer
@@ -201,6 +420,41 @@ class PriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
 
     def get_queryset(self):
         return PriorAgreement.objects.prefetch_related("acts").order_by("-requested_at", "-id")
+
+    @extend_schema(request=AgreementRequestSerializer, responses={201: PriorAgreementSerializer},
+                   description="Records a request for a beneficiary, acts and validity window (status `requested`).")
+    def create(self, request):
+        data = AgreementRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if values["valid_to"] < values["valid_from"]:
+            raise ValidationError({"valid_to": [ErrorDetail(_("The validity ends before it starts."),
+                                                            code="window")]})
+        agreement = agreements.prior_agreement_request(
+            beneficiary=values["beneficiary"], act_codes=[act.code for act in values["acts"]],
+            valid_from=values["valid_from"], valid_to=values["valid_to"], notes=values["notes"])
+        return Response(PriorAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AgreementDecisionSerializer, responses={200: PriorAgreementSerializer,
+                                                                   **error_responses(409)},
+                   description="Grant or refuse (with a written reason) a requested agreement. Liquidators and "
+                               "admins. 409 `already_decided` when it was decided before.")
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        if not is_network_staff(request.user):
+            raise PermissionDenied()
+        agreement = self.get_object()
+        data = AgreementDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision, notes = data.validated_data["decision"], data.validated_data["notes"]
+        if decision == "grant":
+            agreement = agreements.prior_agreement_grant(agreement=agreement, by=request.user, notes=notes)
+        else:
+            if not notes.strip():
+                raise ValidationError({"notes": [ErrorDetail(_("Write the reason for the refusal."),
+                                                             code="required")]})
+            agreement = agreements.prior_agreement_refuse(agreement=agreement, by=request.user, notes=notes)
+        return Response(PriorAgreementSerializer(agreement).data)
 
 
 @extend_schema(tags=["payments"])
@@ -213,6 +467,16 @@ class PaymentBatchViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def get_serializer_class(self):
         return PaymentBatchDetailSerializer if self.action == "retrieve" else PaymentBatchSerializer
+
+    @extend_schema(request=None, responses={200: PaymentBatchSerializer, **error_responses(409)},
+                   description="The bank confirmed the batch's transfers: its files become `paid` (once; a second "
+                               "confirmation changes nothing). 409 `batch_state` before the batch is exported.")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        batch = self.get_object()
+        payments.payment_batch_confirm(batch=batch, by=request.user)
+        batch.refresh_from_db()
+        return Response(PaymentBatchSerializer(batch).data)
 
     def get_queryset(self):
         batches = PaymentBatch.objects.order_by("-created_at", "-id")
