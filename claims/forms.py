@@ -50,6 +50,17 @@ class StyledForm(forms.Form):
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
+class AmountField(forms.DecimalField):
+    """Dirhams as people type them: "150,50", "150.50", "1 200,00" (a comma or a dot before the centimes)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.replace("\u00a0", " ").replace("\u202f", " ").split())
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class CareDateForm(StyledForm):
     care_on = forms.DateField(label=_("Date of the care"), widget=DateInput())
 
@@ -73,7 +84,7 @@ class LineForm(StyledForm):
     care_date = forms.DateField(label=_("Care date"), widget=DateInput())
     quantity = forms.IntegerField(label=_("Quantity or coefficient"), initial=1,
                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    billed_amount = forms.DecimalField(label=_("Amount paid (MAD)"), max_digits=14,
+    billed_amount = AmountField(label=_("Amount paid (MAD)"), max_digits=14,
                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     ald = forms.BooleanField(label=_("Long-term illness (ALD)"), required=False)
     prior_agreement_ref = forms.CharField(label=_("Prior agreement reference"), max_length=32, required=False)
