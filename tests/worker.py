@@ -51,8 +51,10 @@ class WorkerProcess:
     """`celery -A mutuelle worker` as a subprocess in its own process group (so SIGKILL takes its children)."""
 
     def __init__(self, name: str = "w1", concurrency: int = 1, database_url: str | None = None,
-                 broker_url: str | None = None, settings_module: str = "mutuelle.settings_test") -> None:
+                 broker_url: str | None = None, settings_module: str = "mutuelle.settings_test",
+                 queues: str = QUEUES) -> None:
         self.name = name
+        self.queues = queues
         self.concurrency = concurrency
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module,
                     "DATABASE_URL": database_url or _database_url(),
@@ -64,7 +66,7 @@ class WorkerProcess:
         self.log.write_text("")
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "mutuelle", "worker", "-Q", QUEUES, "--concurrency",
+                [sys.executable, "-m", "celery", "-A", "mutuelle", "worker", "-Q", self.queues, "--concurrency",
                  str(self.concurrency), "--pool", "prefork", "-n", f"{self.name}@%h", "--loglevel", "INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,

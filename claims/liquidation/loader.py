@@ -7,6 +7,7 @@ same facts whichever path runs it. This module reads; it never writes.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,11 +76,20 @@ def _reference_from_rows() -> ReferenceData:
     return ReferenceData(categories=categories, acts=acts, parameters=parameters)
 
 
+# How long a process trusts its cached reference data before checking the fingerprint again.
+REFERENCE_CHECK_SECONDS = 1.0
+_checked_at = 0.0
+
+
 def reference_data() -> ReferenceData:
-    """The reference data in the database, rebuilt only when its fingerprint changed (one query per call)."""
-    global _cached
-    version = _reference_version()
+    """The reference data in the database, rebuilt only when its fingerprint changed. The fingerprint (one
+    query) is checked at most once per REFERENCE_CHECK_SECONDS: an admin edit is in force within a second."""
+    global _cached, _checked_at
     cached = _cached
+    if cached is not None and time.monotonic() - _checked_at < REFERENCE_CHECK_SECONDS:
+        return cached[1]
+    version = _reference_version()
+    _checked_at = time.monotonic()
     if cached is not None and cached[0] == version:
         return cached[1]
     with _cache_lock:
@@ -200,9 +210,20 @@ def lines_of(files: list[PendingFile]) -> None:
         pending.lines.append(LineInput(act_code, care_date, quantity, billed, ald, agreement_ref or None))
 
 
+def _needs_agreements(contexts: dict[int, BeneficiaryContext], reference: ReferenceData) -> bool:
+    for context in contexts.values():
+        for pending in context.files:
+            for line in pending.lines:
+                act = reference.act_on(line.act_code, line.care_date)
+                if act is not None and act.needs_prior_agreement:
+                    return True
+    return False
+
+
 def facts_complete(contexts: dict[int, BeneficiaryContext], reference: ReferenceData,
-                   extra_care_dates: Iterable[date] = ()) -> None:
-    """Adds affiliations, student periods, granted agreements and the history (4 queries for any number)."""
+                   extra_care_dates: Iterable[date] = (), need_agreements: bool | None = None) -> None:
+    """Adds affiliations, student periods, granted agreements and the history (at most 4 queries for any number
+    of beneficiaries; student periods only for children, agreements only when a line's act needs one)."""
 
     if not contexts:
         return
@@ -231,10 +252,12 @@ def facts_complete(contexts: dict[int, BeneficiaryContext], reference: Reference
                                                     facts.disabled, periods)
 
     agreements: dict[int, tuple[int, date, date, set[str]]] = {}
+    if need_agreements is None:
+        need_agreements = _needs_agreements(contexts, reference)
     for agreement_id, beneficiary_id, valid_from, valid_to, act_code in AgreementRow.acts.through.objects.filter(
         prioragreement__beneficiary_id__in=ids, prioragreement__status=AgreementStatus.GRANTED
     ).values_list("prioragreement_id", "prioragreement__beneficiary_id", "prioragreement__valid_from",
-                  "prioragreement__valid_to", "act__code"):
+                  "prioragreement__valid_to", "act__code") if need_agreements else ():
         agreements.setdefault(agreement_id, (beneficiary_id, valid_from, valid_to, set()))[3].add(act_code)
     for beneficiary_id, valid_from, valid_to, codes in agreements.values():
         contexts[beneficiary_id].agreements.append(PriorAgreement(frozenset(codes), valid_from, valid_to))

@@ -29,6 +29,7 @@ def claim_estimate(*, beneficiary: Beneficiary, sector: str, lines: Iterable[Lin
     reference = reference_data()
     contexts = beneficiaries_read(beneficiary_ids=[beneficiary.pk])
     context = contexts[beneficiary.pk]
-    facts_complete(contexts, reference, extra_care_dates=[line.care_date for line in claim.lines])
+    facts_complete(contexts, reference, extra_care_dates=[line.care_date for line in claim.lines],
+                   need_agreements=True)
     return liquidate(claim=claim, affiliations=context.affiliations, beneficiary=context.facts,
                      agreements=context.agreements, history=context.history, reference=reference)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -74,8 +75,24 @@ def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceD
 # --- set-based writes ------------------------------------------------------------------------------------------
 
 
-def _values(cursor, template: str, rows: list[tuple]) -> str:
-    return ",".join(cursor.mogrify(template, row).decode() for row in rows)
+def _sql(value) -> str:
+    """A literal for the values this module writes (ids, booleans, Decimals, dates, our own strings): building
+    the VALUES list here is several times faster than mogrify per row on large chunks."""
+    if value is None:
+        return "NULL"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    # Statements are always executed with a parameter list, so a literal % is written %%.
+    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+
+
+def _values(rows: list[tuple], casts: tuple[str, ...]) -> str:
+    first = "(" + ",".join(f"{_sql(v)}::{cast}" for v, cast in zip(rows[0], casts, strict=True)) + ")"
+    return ",".join([first] + ["(" + ",".join(_sql(v) for v in row) + ")" for row in rows[1:]])
 
 
 def lines_write(priced: list[Priced]) -> int:
@@ -91,13 +108,14 @@ def lines_write(priced: list[Priced]) -> int:
         return 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            values = _values(cursor, "(%s::bigint,%s,%s::integer,%s::numeric,%s::numeric,%s::numeric,%s::numeric,"
-                                     "%s::jsonb)", rows)
+            values = _values(rows, ("bigint", "boolean", "integer", "numeric", "numeric", "numeric", "numeric",
+                                    "jsonb"))
             cursor.execute(
                 f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
                 "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
                 "complementary_amount = v.comp, reason_codes = v.reasons "
-                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons) WHERE l.id = v.id"
+                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons) WHERE l.id = v.id",
+                [],
             )
         return len(rows)
     lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
@@ -114,7 +132,7 @@ def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool
     if not priced:
         return []
     now = timezone.now()
-    zero = "0.00"
+    zero = Decimal("0.00")
     rows = []
     for item in priced:
         r = item.result
@@ -123,7 +141,7 @@ def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool
     status_sql = "status = v.status, " if set_status else ""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            values = _values(cursor, "(%s::bigint,%s,%s::numeric,%s::numeric,%s::numeric,%s::numeric)", rows)
+            values = _values(rows, ("bigint", "text", "numeric", "numeric", "numeric", "numeric"))
             cursor.execute(
                 f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
                 "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %s, "

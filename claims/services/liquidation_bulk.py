@@ -9,7 +9,7 @@ killed mid-chunk rolls the chunk back; running again picks up exactly what is st
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from claims.liquidation.loader import beneficiaries_lock, facts_complete, pendin
 from claims.models import ClaimFile, ClaimStatus, StatusChange
 from claims.status import can_move
 
-from .liquidation import Priced, claims_write, contexts_price, lines_write
+from .liquidation import Priced, _values, claims_write, contexts_price, lines_write
 
 DEFAULT_CHUNK = 2000
 
@@ -54,20 +54,33 @@ def pending_count() -> int:
     return ClaimFile.objects.filter(status=ClaimStatus.RECEIVED).count()
 
 
-def _status_changes(priced: list[Priced], written: set[int]) -> list[StatusChange]:
-    now = timezone.now()
-    changes = []
+def _status_changes_write(priced: list[Priced]) -> None:
+    """Two history rows per file (received -> liquidating -> outcome), as claim_set_status would write them."""
     for item in priced:
-        if item.file.id not in written:
-            continue
-        if not (can_move(ClaimStatus.RECEIVED, ClaimStatus.LIQUIDATING) and can_move(ClaimStatus.LIQUIDATING,
-                                                                                     item.status)):
+        if not can_move(ClaimStatus.LIQUIDATING, item.status):
             raise AssertionError(f"bulk liquidation cannot move a file to {item.status}")
-        changes.append(StatusChange(claim_id=item.file.id, from_status=ClaimStatus.RECEIVED,
-                                    to_status=ClaimStatus.LIQUIDATING, changed_at=now))
-        changes.append(StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING,
-                                    to_status=item.status, changed_at=now, reason=item.error))
-    return changes
+    if connection.vendor != "postgresql":
+        now = timezone.now()
+        StatusChange.objects.bulk_create([
+            change for item in priced for change in (
+                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.RECEIVED,
+                             to_status=ClaimStatus.LIQUIDATING, changed_at=now),
+                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING, to_status=item.status,
+                             changed_at=now, reason=item.error))
+        ])
+        return
+    rows = []
+    for item in priced:
+        rows.append((item.file.id, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, ""))
+        rows.append((item.file.id, ClaimStatus.LIQUIDATING.value, str(item.status), item.error))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at) "
+            f"SELECT v.claim_id, v.from_status, v.to_status, v.reason, %s "
+            f"FROM (VALUES {_values(rows, ('bigint', 'text', 'text', 'text'))}) "
+            "AS v(claim_id, from_status, to_status, reason) ORDER BY v.claim_id",
+            [timezone.now()],
+        )
 
 
 def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> ChunkReport:
@@ -95,7 +108,7 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
         written = set(claims_write(priced, expected_status=ClaimStatus.RECEIVED, set_status=True))
         kept = [item for item in priced if item.file.id in written]
         report.lines = lines_write(kept)
-        StatusChange.objects.bulk_create(_status_changes(kept, written), batch_size=5000)
+        _status_changes_write(kept)
         report.files = len(kept)
     return report
 

@@ -1,0 +1,1 @@
+"""Liquidation benchmark: `make bench` / `python -m bench --help`. Not part of the test suite."""
