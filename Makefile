@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test services apt-deps lint bench backup restore clean
+.PHONY: run install test services apt-deps lint bench backup restore clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install apt-deps services lint
 
 bench: install services
 	$(PY) -m bench $(BENCH_ARGS)
+
+messages: install  # refresh the ar/fr catalogues from the code, then compile them (see README, Translations)
+	$(PY) manage.py makemessages -l ar -l fr --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='test-artifacts/*'
+	$(PY) manage.py compilemessages -l ar -l fr --ignore='.venv/*'
+	-$(PY) scripts/po_status.py
 
 backup:
 	@bash scripts/backup.sh
