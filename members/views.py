@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from . import selectors, services
 from .attestation_pdf import render_attestation
 from .forms import ActivationForm, ChangeRequestForm
 from .models import Attestation, ChangeRequest, ChangeStatus, Member
+from .security import client_ip
 
 
 def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -35,15 +37,30 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
+ACTIVATION_ATTEMPTS = 10  # failed attempts per client address and hour, then a pause
+ACTIVATION_WINDOW = 3600
+
+
+def _activation_key(request: HttpRequest) -> str:
+    return f"activation-failures:{client_ip(request) or 'unknown'}"
+
+
 def activate(request: HttpRequest) -> HttpResponse:
+    """Three facts open an account, so guessing them is throttled per client address."""
     form = ActivationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and cache.get(_activation_key(request), 0) >= ACTIVATION_ATTEMPTS:
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Try again in an hour, or ask your service unit."))
+    elif request.method == "POST" and form.is_valid():
         try:
             user = services.member_activate(
                 membership_number=form.cleaned_data["membership_number"], cin=form.cleaned_data["cin"],
                 birth_date=form.cleaned_data["birth_date"], password=form.cleaned_data["password1"],
             )
         except services.ActivationError as error:
+            key = _activation_key(request)
+            cache.add(key, 0, ACTIVATION_WINDOW)
+            cache.incr(key)
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error("password1", error)

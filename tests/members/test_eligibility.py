@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from claims.models import RuleParameters
 from members.selectors import beneficiary_eligibility, beneficiary_facts, member_coverage, member_overview
@@ -15,6 +16,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 BORN = date(2005, 3, 14)  # turns 21 on 2026-03-14, 26 on 2031-03-14
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from pypdf import PdfReader
@@ -15,6 +16,21 @@ from tests.factories import PASSWORD, BeneficiaryFactory, MemberFactory, StaffUs
 pytestmark = pytest.mark.django_db
 
 STRONG = "Tamazight-Zellige-2026"
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages and messages in English, the source language, whatever catalogues are compiled."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()  # the activation throttle counts failures in the cache
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -69,6 +85,16 @@ def test_activation_of_an_already_activated_membership_is_refused(client, owner)
     assert "already has a web account" in response.content.decode()
     owner.user.refresh_from_db()
     assert owner.user.check_password(PASSWORD)
+
+
+def test_activation_stops_after_ten_failures_from_one_address_even_with_the_right_facts(client):
+    member = MemberFactory()
+    for _ in range(10):
+        client.post(reverse("activate"), activation(member, cin="QQ999999"))
+    response = client.post(reverse("activate"), activation(member))
+    assert "Too many attempts" in response.content.decode()
+    member.refresh_from_db()
+    assert member.user is None
 
 
 @pytest.mark.parametrize("weak", ["short1", "password123", "12345678901", "azertyuiop"])
