@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -144,6 +144,18 @@ class TokenView(ApiViewMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class NotFoundView(APIView):
+    """Any other path under /api/: the JSON 404 of the error format, never Django's HTML page."""
+
+    schema = None
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
+
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include("members.api.urls")),
@@ -156,4 +168,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^", NotFoundView.as_view()),
 ]

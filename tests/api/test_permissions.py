@@ -1,0 +1,91 @@
+"""The permission matrix: each role × each endpoint × the object of side X (own for member A and agent X,
+another's for member B and agent Y) → the status the caller gets. A member never learns that another member's
+object exists (404); an agent never reaches another unit's objects (404)."""
+
+import pytest
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin"]
+
+
+def _row(anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin) -> dict:
+    return dict(zip(ROLES, [anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin], strict=True))
+
+
+MEMBER_OWN = _row(401, 200, 404, 403, 403, 403, 403)
+UNIT_SCOPED = _row(401, 403, 403, 200, 404, 200, 200)
+ANY_STAFF = _row(401, 403, 403, 200, 200, 200, 200)
+MEMBERS_ONLY = _row(401, 200, 200, 403, 403, 403, 403)
+NETWORK_STAFF = _row(401, 403, 403, 403, 403, 200, 200)
+SIGNED_IN = _row(401, 200, 200, 200, 200, 200, 200)
+
+# (method, url with {placeholders} filled from side X's objects, body, expected statuses)
+MATRIX = [
+    ("get", "/api/v1/me/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/me/files/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/me/files/{claim}/", None, MEMBER_OWN),
+    ("post", "/api/v1/me/files/{claim}/submit/", None, _row(401, 409, 404, 403, 403, 403, 403)),
+    ("post", "/api/v1/me/files/{claim}/complete/", None, _row(401, 409, 404, 403, 403, 403, 403)),
+    ("get", "/api/v1/me/appointments/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/me/appointments/{appointment}/", None, MEMBER_OWN),
+    ("post", "/api/v1/me/appointments/{appointment}/cancel/", None, _row(401, 200, 404, 403, 403, 403, 403)),
+    ("get", "/api/v1/me/prior-agreements/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/members/", None, ANY_STAFF),
+    ("get", "/api/v1/members/{member}/", None, ANY_STAFF),
+    ("get", "/api/v1/files/", None, ANY_STAFF),
+    ("get", "/api/v1/files/{claim}/", None, UNIT_SCOPED),
+    ("post", "/api/v1/files/{claim}/incomplete/", {"missing_documents": "Prescription"}, UNIT_SCOPED),
+    ("post", "/api/v1/files/{claim}/review/", {"decision": "approve"}, _row(401, 403, 403, 403, 403, 409, 409)),
+    ("get", "/api/v1/slots/{slot}/", None, UNIT_SCOPED),
+    ("get", "/api/v1/appointments/{appointment}/", None, UNIT_SCOPED),
+    ("post", "/api/v1/appointments/{appointment}/mark/", {"status": "attended"}, UNIT_SCOPED),
+    ("get", "/api/v1/visits/", None, ANY_STAFF),
+    ("get", "/api/v1/visits/{visit}/", None, UNIT_SCOPED),
+    ("post", "/api/v1/visits/{visit}/serve/", None, UNIT_SCOPED),
+    ("get", "/api/v1/lab-orders/{lab_order}/", None, UNIT_SCOPED),
+    ("post", "/api/v1/lab-orders/{lab_order}/advance/", {}, UNIT_SCOPED),
+    ("get", "/api/v1/prior-agreements/{agreement}/", None, ANY_STAFF),
+    ("post", "/api/v1/prior-agreements/{agreement}/decide/", {"decision": "grant"},
+     _row(401, 403, 403, 403, 403, 200, 200)),
+    ("get", "/api/v1/payment-batches/", None, NETWORK_STAFF),
+    ("get", "/api/v1/units/", None, SIGNED_IN),
+    ("get", "/api/v1/free-slots/?unit=x", None, SIGNED_IN),
+    ("get", "/api/v1/acts/", None, ANY_STAFF),
+    ("get", "/api/v1/categories/", None, ANY_STAFF),
+    ("get", "/api/v1/tariff-versions/", None, ANY_STAFF),
+    ("post", "/api/v1/acts/", {"code": "NEW", "name_en": "New", "name_fr": "Nouveau", "name_ar": "جديد"},
+     _row(401, 403, 403, 403, 403, 403, 201)),
+]
+
+
+def _user(cast, role: str):
+    return {"anonymous": None, "member_a": cast.x.member.user, "member_b": cast.y.member.user,
+            "agent_x": cast.x.agent, "agent_y": cast.y.agent, "liquidator": cast.liquidator,
+            "admin": cast.admin}[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
+    x = cast.x
+    objects = {"claim": x.claim.pk, "appointment": x.appointment.pk, "member": x.member.pk, "slot": x.slot.pk,
+               "visit": x.visit.pk, "lab_order": x.lab_order.pk, "agreement": x.agreement.pk}
+    client = client_for(_user(cast, role))
+    got, expected = {}, {}
+    for method, template, body, statuses in MATRIX:
+        url = template.format(**objects)
+        response = getattr(client, method)(url, body, format="json") if method != "get" else client.get(url)
+        got[f"{method.upper()} {template}"] = response.status_code
+        expected[f"{method.upper()} {template}"] = statuses[role]
+        if response.status_code >= 400:
+            assert set(response.json()) == {"code", "message", "field", "errors"}, url
+    assert got == expected
+
+
+def test_a_member_b_reading_member_a_file_learns_nothing(cast):
+    mine = client_for(cast.y.member.user).get(f"/api/v1/me/files/{cast.x.claim.pk}/")
+    missing = client_for(cast.y.member.user).get("/api/v1/me/files/999999/")
+    assert mine.status_code == missing.status_code == 404
+    assert mine.json() == missing.json()
