@@ -107,3 +107,5 @@ class PriorAgreementAdmin(admin.ModelAdmin):
     list_select_related = ["beneficiary"]
     raw_id_fields = ["beneficiary", "decided_by"]
     filter_horizontal = ["acts"]
+
+from . import admin_reference  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import common, desk, member, public
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("desk/claims/<int:pk>/receipt/", desk.desk_receipt, name="desk_receipt"),
     path("desk/claims/<int:pk>/receipt.pdf", desk.desk_receipt_pdf, name="desk_receipt_pdf"),
     path("track/", public.track, name="track"),
+    path("", include("claims.urls_liquidation")),
 ]
