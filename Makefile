@@ -42,7 +42,7 @@ bench: install services
 	$(PY) -m bench $(BENCH_ARGS)
 
 messages: install  # refresh the ar/fr catalogues from the code, then compile them (see README, Translations)
-	$(PY) manage.py makemessages -l ar -l fr --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='test-artifacts/*'
+	$(PY) manage.py makemessages -l ar -l fr --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
 	$(PY) manage.py compilemessages -l ar -l fr --ignore='.venv/*'
 	-$(PY) scripts/po_status.py
 

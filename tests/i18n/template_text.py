@@ -12,7 +12,6 @@ from pathlib import Path
 
 ALLOWED = {
     "Mutuelle",  # the brand, the same in every language
-    "MAD",  # currency code
     "CIN", "IBAN", "RIB", "PDF", "CSV", "QR", "TOTP", "TNR", "ID", "API",  # codes and acronyms used as such
     "العربية", "Français", "English", "fr", "ar", "en",  # language names in the switcher
     "x", "×", "—", "·", "/", "№",

@@ -14,7 +14,8 @@ from .template_text import template_files, untranslated_text
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ar", "fr")
-SOURCES = ("claims", "members", "units", "mutuelle", "templates")
+# Everything `make messages` scans (it ignores the same folders).
+NOT_SCANNED = {".venv", ".git", "var", "static", "bench", "tests", "test-artifacts", "locale", "backups"}
 
 
 def _po(language: str, root: Path = ROOT) -> polib.POFile:
@@ -61,8 +62,9 @@ def test_every_translatable_string_of_the_code_is_in_the_catalogues(tmp_path):
     """makemessages, run on a copy of the code, finds no string the committed catalogues lack."""
     if not shutil.which("xgettext") or not shutil.which("msgmerge"):
         pytest.fail("GNU gettext is missing: `make test` installs it (apt-get install gettext)")
-    for name in SOURCES:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
+    for source in ROOT.iterdir():
+        if source.is_dir() and source.name not in NOT_SCANNED and not source.name.endswith(".egg-info"):
+            shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
     shutil.copy(ROOT / "manage.py", tmp_path)
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutuelle.settings", "MUTUELLE_VAR_DIR": str(tmp_path / "var"),
