@@ -104,7 +104,7 @@ class SecondFactorMiddleware:
             target += "?" + urlencode({"next": request.get_full_path()})
         if request.path.startswith("/api/"):
             return HttpResponseForbidden("Second factor required", content_type="text/plain")
-        if getattr(request, "htmx", False):
+        if request.headers.get("HX-Request") == "true":  # runs before django-htmx sets request.htmx
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response

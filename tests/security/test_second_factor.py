@@ -15,8 +15,9 @@ PASSWORD = "Staff-Password-2026"
 
 
 @pytest.fixture(autouse=True)
-def otp_required(settings):
+def otp_required(settings, client):
     settings.STAFF_OTP_REQUIRED = True
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture
@@ -220,3 +221,9 @@ def test_the_next_address_cannot_send_the_user_to_another_site(client, admin_use
     _log_in(client, admin_user)
     response = client.post("/security/verify/", {"token": _code(device), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_an_htmx_request_is_told_to_redirect_the_whole_page(client, admin_user):
+    _log_in(client, admin_user)
+    response = client.get("/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith("/security/enrol/")
