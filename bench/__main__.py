@@ -18,6 +18,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--chunk", type=int, default=2000)
+    parser.add_argument("--processes", type=int, default=2, help="processes for bulk liquidation (one per core)")
     parser.add_argument("--sample", type=int, default=500, help="files for the naive baseline")
     parser.add_argument("--latency", type=int, default=200, help="files submitted one by one through the broker")
     parser.add_argument("--per-file", type=int, default=1000, help="files queued for per-file throughput")

@@ -117,3 +117,19 @@ def test_the_command_liquidates_the_whole_backlog_and_a_second_run_does_nothing(
     assert StatusChange.objects.count() == changes == 2 * len(claims)
     assert f"liquidated {len(claims)} files" in capsys.readouterr().out
     assert sum(c.total_reimbursed for c in ClaimFile.objects.all()) > Decimal(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_in_two_processes_gives_the_same_results_as_the_per_file_path():
+    b.reference()
+    from claims.models import Act
+
+    Act.objects.get_or_create(code="UNKNOWN", defaults={"name_en": "x", "name_fr": "x", "name_ar": "x"})
+    per_file, bulk = _twin_backlogs(5, members=8)
+    for claim in per_file:
+        claim_liquidate(claim_id=claim.pk)
+
+    call_command("liquidate", "--all", "--chunk", "3", "--processes", "2", verbosity=0)
+
+    assert _outcome(bulk) == _outcome(per_file)
+    assert StatusChange.objects.filter(claim__in=bulk).count() == 2 * len(bulk)

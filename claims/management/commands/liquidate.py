@@ -1,4 +1,4 @@
-"""python manage.py liquidate --all [--chunk 2000] [--dispatch] | --claim ID"""
+"""python manage.py liquidate --all [--chunk 2000] [--processes N] [--dispatch] | --claim ID"""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -15,6 +15,8 @@ class Command(BaseCommand):
                             help="files per chunk (default %(default)s)")
         parser.add_argument("--dispatch", action="store_true",
                             help="queue the chunks for the Celery workers instead of running them here")
+        parser.add_argument("--processes", type=int, default=1,
+                            help="run the chunks in this many processes on this host (default %(default)s)")
         parser.add_argument("--claim", type=int, help="liquidate one file by id")
 
     def handle(self, *args, **options):
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         total = liquidation_bulk.pending_count()
         with tqdm(total=total, unit="files", unit_scale=True, dynamic_ncols=True, file=self.stderr._out,
                   disable=options["verbosity"] == 0) as bar:
-            files, lines = liquidation_bulk.liquidate_all(chunk=options["chunk"],
-                                                          on_chunk=lambda report: bar.update(report.files))
+            files, lines = liquidation_bulk.liquidate_all_parallel(
+                chunk=options["chunk"], processes=options["processes"], on_chunk=lambda report: bar.update(report.files)
+            )
         if options["verbosity"]:
             self.stdout.write(f"liquidated {files} files ({lines} lines)")
