@@ -40,6 +40,7 @@ test: install apt-deps services lint
 
 bench: install services
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 messages: install  # refresh the ar/fr catalogues from the code, then compile them (see README, Translations)
 	$(PY) manage.py makemessages -l ar -l fr --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
