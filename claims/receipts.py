@@ -8,7 +8,7 @@ from pathlib import Path
 import qrcode
 import qrcode.image.svg
 from django.utils import formats
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -137,6 +137,11 @@ def _day(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
+def _act_name(act) -> str:
+    language = (get_language() or "fr")[:2]
+    return {"ar": act.name_ar, "en": act.name_en}.get(language) or act.name_fr
+
+
 def _money(value) -> str:
     return f"{formats.number_format(value, 2, use_l10n=True)} MAD"
 
@@ -174,7 +179,7 @@ def receipt_pdf(*, claim: ClaimFile, lines: list[ClaimLine], track_url: str) -> 
     page.row(["#", _("Care"), _("Care date"), _("Quantity"), _("Amount")], widths, bold=True)
     page.rule()
     for line in lines:
-        page.row([str(line.position), f"{line.act_id} — {line.act.name_fr}"[:60], _day(line.care_date),
+        page.row([str(line.position), f"{line.act_id} — {_act_name(line.act)}"[:60], _day(line.care_date),
                   str(line.quantity), _money(line.billed_amount)], widths)
     page.rule()
     page.row(["", _("Total billed"), "", "", _money(claim.total_billed)], widths, bold=True, gap=10)
@@ -185,10 +190,10 @@ def receipt_pdf(*, claim: ClaimFile, lines: list[ClaimLine], track_url: str) -> 
                 page.line(f"• {item.strip()}")
 
     size = 34 * mm
-    page.ensure(45)
+    page.ensure(50)
     qr_x = page.left if page.rtl else page.right - size
-    pdf.drawImage(ImageReader(io.BytesIO(qr_png(track_url))), qr_x, page.bottom + 8 * mm, size, size)
-    page.y = page.bottom + 3 * mm
+    pdf.drawImage(ImageReader(io.BytesIO(qr_png(track_url))), qr_x, page.y - size, size, size)
+    page.y -= size + 5 * mm
     page.line(_("Follow this file with its tracking code and the member's birth date: %(url)s") % {
         "url": track_url}, size=8)
     pdf.showPage()

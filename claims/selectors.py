@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -95,6 +96,10 @@ class ClaimPage:
     changes: list[StatusChange]
     deadlines: list[DeadlineRow] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def billed_total(self) -> Decimal:
+        return sum((line.billed_amount for line in self.lines), Decimal("0.00"))
 
     @property
     def liquidated(self) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from claims.models import Attachment, ClaimFile, ClaimStatus, StatusChange
@@ -20,6 +20,13 @@ from units.models import StaffRole
 from .factories import ClaimFileFactory, ClaimLineFactory, image_bytes, reference, staff, unit, upload
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language, whatever catalogues are compiled."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

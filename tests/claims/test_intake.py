@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from claims.models import ClaimFile, ClaimStatus, StatusChange
 from claims.models.files import (
@@ -25,6 +26,13 @@ from units.models import StaffRole
 from .factories import ClaimFileFactory, reference, staff, unit, upload
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language, whatever catalogues are compiled."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from claims.models import ClaimStatus, StatusChange
 from claims.notifications import notify_claim_status
@@ -13,6 +14,12 @@ from tests.factories import MemberFactory, UserFactory
 
 from .factories import ClaimFileFactory, reference
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language, whatever catalogues are compiled."""
+    with translation.override("en"):
+        yield
 
 @pytest.fixture
 def sms(monkeypatch):
