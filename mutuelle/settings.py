@@ -183,6 +183,8 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = {
     "liquidation-sweep": {"task": "claims.tasks.periodic_liquidation_sweep", "schedule": 60.0},
     "daily-payment-batch": {"task": "claims.tasks.periodic_payment_batch", "schedule": crontab(hour=3, minute=0)},
+    "appointment-reminders": {"task": "units.tasks.periodic_send_appointment_reminders",
+                              "schedule": crontab(hour=17, minute=0)},
 }
 
 REST_FRAMEWORK = {

@@ -65,3 +65,144 @@ def seed_units() -> list[ServiceUnit]:
             unit.services.set(services)
         units.append(unit)
     return units
+
+
+# --- Desk demo: slots, appointments, visits over the last 30 days, lab orders ------------------------------------
+
+PRACTITIONERS = {
+    "dental_care": ["Dr Amal Bennis", "Dr Yassine Ouali"],
+    "dentures": ["Prothésiste Karim Saadi"],
+    "optics": ["Opticienne Leila Fassi"],
+    "medical_exams": ["Dr Hicham Naciri"],
+}
+SLOT_HOURS = [(9, 0), (10, 0), (11, 0), (14, 0), (15, 0)]
+
+
+def _local(day, hour: int, minute: int = 0):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone()).replace(
+        hour=hour, minute=minute)
+
+
+def seed_desk() -> dict[str, int]:
+    """Slots for the next two weeks, a few appointments, 30 days of visits and some lab orders, relative to today.
+
+    Idempotent: slots are keyed by unit, service, practitioner and start; visits, appointments and lab orders are
+    only added to a unit that has none yet."""
+    import random
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from members.models import Member, User
+
+    from .models import (
+        Appointment,
+        AppointmentStatus,
+        LabOrder,
+        LabStage,
+        RequestType,
+        Slot,
+        StaffAssignment,
+        StaffRole,
+        Visit,
+        VisitStatus,
+    )
+
+    today = timezone.localdate()
+    services = {s.code: s for s in Service.objects.filter(code__in=PRACTITIONERS)}
+    wanted = []
+    for unit in ServiceUnit.objects.order_by("code"):
+        for offset in range(-30, 15):
+            day = today + timedelta(days=offset)
+            if day.weekday() >= 5:
+                continue
+            for code, names in PRACTITIONERS.items():
+                for name in names:
+                    for hour, minute in SLOT_HOURS[: 5 if code == "dental_care" else 3]:
+                        start = _local(day, hour, minute)
+                        wanted.append(Slot(unit=unit, service=services[code], practitioner_name=name, start=start,
+                                           end=start + timedelta(minutes=45),
+                                           capacity=2 if code == "medical_exams" else 1))
+    existing = set(Slot.objects.values_list("unit_id", "service_id", "practitioner_name", "start"))
+    missing = [slot for slot in wanted
+               if (slot.unit.pk, slot.service.pk, slot.practitioner_name, slot.start) not in existing]
+    Slot.objects.bulk_create(missing)
+    created_slots = len(missing)
+
+    agents = {a.unit_id: a.user for a in StaffAssignment.objects.filter(role=StaffRole.FRONT_DESK)
+              .select_related("user")}
+    members = list(Member.objects.filter(mutual__is_ours=True).prefetch_related("beneficiaries")
+                   .order_by("membership_number"))
+    if not members:
+        return {"slots": created_slots}
+    oriented = list(Service.objects.exclude(code="reception"))
+    request_for = {"claim_reception": RequestType.CLAIM_DEPOSIT, "liquidation": RequestType.CLAIM_FOLLOW_UP,
+                   "memberships": RequestType.MEMBERSHIP, "social_provident": RequestType.SOCIAL_PROVIDENT,
+                   "admin_updates": RequestType.ADMIN_UPDATE, "dental_care": RequestType.CARE,
+                   "dentures": RequestType.DENTURES, "optics": RequestType.CARE,
+                   "medical_exams": RequestType.CARE}
+    now = timezone.now()
+    for unit in ServiceUnit.objects.order_by("code"):
+        rng = random.Random(unit.code)
+        agent = agents.get(unit.pk)
+        if not Visit.objects.filter(unit=unit).exists():
+            visits = []
+            for offset in range(-29, 1):
+                day = today + timedelta(days=offset)
+                if day.weekday() >= 5:
+                    continue
+                for n in range(rng.randint(3, 9) if offset < 0 else 4):
+                    arrived = _local(day, 8 + n, rng.randint(30, 59) if n == 0 else rng.randint(0, 59))
+                    if arrived > now:
+                        arrived = now - timedelta(minutes=5 * (n + 1))
+                    service = rng.choice(oriented)
+                    member = rng.choice(members)
+                    waiting = offset == 0 and n >= 2
+                    served = None if waiting else arrived + timedelta(minutes=rng.randint(3, 40))
+                    if served and served > now:
+                        served = now
+                    visits.append(Visit(
+                        unit=unit, member=member, visitor_mutual=member.mutual,
+                        request_types=[request_for[service.code]], oriented_to=None if waiting else service,
+                        staff=None if waiting else agent, arrived_at=arrived, served_at=served,
+                        closed_at=None if waiting or (offset == 0 and n == 1) else served,
+                        status=VisitStatus.OPEN if waiting else (
+                            VisitStatus.IN_PROGRESS if offset == 0 and n == 1 else VisitStatus.CLOSED),
+                        outcome="" if waiting else "Traité au guichet."))
+            visits.append(Visit(unit=unit, visitor_name="Abdelilah Mansouri", visitor_cin="CD123456",
+                                request_types=[RequestType.INFORMATION, RequestType.MEMBERSHIP],
+                                arrived_at=now - timedelta(minutes=3), status=VisitStatus.OPEN))
+            Visit.objects.bulk_create(visits)
+
+        if not Appointment.objects.filter(slot__unit=unit).exists():
+            slots = list(Slot.objects.filter(unit=unit).filter(Q(start__gte=_local(today - timedelta(days=30), 0)))
+                         .order_by("start"))
+            appointments = []
+            for index, slot in enumerate(slots):
+                if rng.random() > 0.45:
+                    continue
+                member = members[index % len(members)]
+                beneficiary = member.beneficiaries.all()[0]
+                past = slot.start < now
+                appointments.append(Appointment(
+                    slot=slot, member=member, beneficiary=beneficiary, booked_by=agent,
+                    status=(rng.choice([AppointmentStatus.ATTENDED, AppointmentStatus.ATTENDED,
+                                        AppointmentStatus.NO_SHOW]) if past else AppointmentStatus.BOOKED)))
+            Appointment.objects.bulk_create(appointments)
+
+        if not LabOrder.objects.filter(unit=unit).exists():
+            for index, stage in enumerate([LabStage.IMPRESSION, LabStage.TRY_IN]):
+                member = members[(index + len(unit.code)) % len(members)] if unit.code != "taounate" else members[
+                    index]
+                beneficiary = member.beneficiaries.all()[0]
+                LabOrder.objects.create(
+                    unit=unit, member=member, beneficiary=beneficiary, practitioner_name=PRACTITIONERS["dentures"][0],
+                    price="4500.00", stage=stage, impression_on=today - timedelta(days=20),
+                    try_in_on=today - timedelta(days=6) if stage == LabStage.TRY_IN else None,
+                    created_by=agent or User.objects.filter(is_superuser=True).first())
+    return {"slots": Slot.objects.count(), "visits": Visit.objects.count()}

@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,3 +79,213 @@ class StaffAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit}"
+
+
+# --- Front desk: reception → diagnosis → orientation → follow-up -------------------------------------------------
+
+
+class RequestType(models.TextChoices):
+    CLAIM_DEPOSIT = "claim_deposit", _("Deposit a sickness file")
+    CLAIM_FOLLOW_UP = "claim_follow_up", _("Follow a sickness file")
+    ADMIN_UPDATE = "admin_update", _("Update administrative data")
+    MEMBERSHIP = "membership", _("Membership")
+    SOCIAL_PROVIDENT = "social_provident", _("Social provident")
+    CARE = "care", _("Care (dental, optics, examinations)")
+    DENTURES = "dentures", _("Removable dentures")
+    INFORMATION = "information", _("Information")
+    COMPLAINT = "complaint", _("Complaint")
+    OTHER = "other", _("Other")
+
+
+class VisitStatus(models.TextChoices):
+    OPEN = "open", _("Waiting")
+    IN_PROGRESS = "in_progress", _("Being served")
+    CLOSED = "closed", _("Closed")
+
+
+class Visit(models.Model):
+    """One visitor's passage at a unit: a member, a beneficiary, a sister-mutual member or a person not identified.
+
+    An unidentified visitor is recorded by name (and CIN when given) so the follow-up can reach them."""
+
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="visits",
+                             verbose_name=_("service unit"))
+    member = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="visits", verbose_name=_("member"))
+    beneficiary = models.ForeignKey("members.Beneficiary", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="visits", verbose_name=_("beneficiary"))
+    visitor_name = models.CharField(_("visitor's name"), max_length=200, blank=True)
+    visitor_cin = models.CharField(_("visitor's CIN"), max_length=8, blank=True)
+    visitor_mutual = models.ForeignKey("members.Mutual", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", verbose_name=_("visitor's mutual"))
+    request_types = models.JSONField(_("requests"), default=list, blank=True)
+    oriented_to = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits",
+                                    verbose_name=_("oriented to"))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("staff member"))
+    status = models.CharField(_("status"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.OPEN)
+    arrived_at = models.DateTimeField(_("arrived at"), db_index=True)
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["arrived_at", "id"]
+        indexes = [models.Index(fields=["unit", "arrived_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(member__isnull=False) | ~Q(visitor_name=""),
+                                   name="visit_has_a_visitor"),
+            models.CheckConstraint(condition=Q(served_at__isnull=True) | Q(served_at__gte=models.F("arrived_at")),
+                                   name="visit_served_after_arrival"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.pk} {self.visitor_display}"
+
+    @property
+    def visitor_display(self) -> str:
+        if self.beneficiary_id:
+            return self.beneficiary.full_name
+        if self.member_id:
+            return self.member.full_name
+        return self.visitor_name
+
+    def request_labels(self) -> list[str]:
+        labels = dict(RequestType.choices)
+        return [str(labels.get(code, code)) for code in self.request_types]
+
+
+# --- Appointments ------------------------------------------------------------------------------------------------
+
+
+class Slot(models.Model):
+    """A practitioner's time window at a unit for one bookable service, for up to `capacity` appointments."""
+
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="slots",
+                             verbose_name=_("service unit"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="slots", verbose_name=_("service"),
+                                limit_choices_to={"bookable": True})
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("practitioner account"))
+    practitioner_name = models.CharField(_("practitioner"), max_length=200)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["unit", "service", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} — {self.practitioner_name} — {self.start:%Y-%m-%d %H:%M}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+# The statuses that hold a place in a slot.
+ACTIVE_APPOINTMENT_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
+
+
+class Appointment(models.Model):
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("slot"))
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="appointments",
+                               verbose_name=_("member"))
+    beneficiary = models.ForeignKey("members.Beneficiary", on_delete=models.CASCADE, related_name="appointments",
+                                    verbose_name=_("beneficiary"))
+    status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices,
+                              default=AppointmentStatus.BOOKED)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("booked by"))
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    rescheduled_from = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                            related_name="rescheduled_to", verbose_name=_("rescheduled from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot__start", "id"]
+        constraints = [
+            # A beneficiary holds at most one place in a slot; capacity is enforced under the slot's row lock.
+            models.UniqueConstraint(fields=["slot", "beneficiary"],
+                                    condition=Q(status__in=["booked", "attended", "no_show"]),
+                                    name="one_active_appointment_per_slot_and_beneficiary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary_id} @ {self.slot_id} ({self.status})"
+
+
+# --- Removable denture lab ---------------------------------------------------------------------------------------
+
+
+class LabStage(models.TextChoices):
+    IMPRESSION = "impression", _("Impression taken")
+    TRY_IN = "try_in", _("Try-in")
+    DELIVERED = "delivered", _("Delivered")
+
+
+LAB_STAGE_ORDER = [LabStage.IMPRESSION, LabStage.TRY_IN, LabStage.DELIVERED]
+
+
+class LabOrder(models.Model):
+    """A removable denture made at a unit's lab. On delivery a claim file for the act PAD is created."""
+
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="lab_orders",
+                             verbose_name=_("service unit"))
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="lab_orders",
+                               verbose_name=_("member"))
+    beneficiary = models.ForeignKey("members.Beneficiary", on_delete=models.PROTECT, related_name="lab_orders",
+                                    verbose_name=_("beneficiary"))
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("practitioner account"))
+    practitioner_name = models.CharField(_("practitioner"), max_length=200)
+    prior_agreement = models.ForeignKey("claims.PriorAgreement", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="lab_orders", verbose_name=_("prior agreement"))
+    price = models.DecimalField(_("price billed"), max_digits=10, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0.01"))])
+    stage = models.CharField(_("stage"), max_length=12, choices=LabStage.choices, default=LabStage.IMPRESSION)
+    impression_on = models.DateField(_("impression taken on"))
+    try_in_on = models.DateField(_("try-in on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    claim = models.OneToOneField("claims.ClaimFile", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="lab_order", verbose_name=_("claim file"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("denture lab order")
+        verbose_name_plural = _("denture lab orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="lab_order_price_positive"),
+            models.CheckConstraint(condition=~Q(stage="delivered") | Q(delivered_on__isnull=False),
+                                   name="delivered_lab_orders_have_a_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"LAB-{self.pk} {self.get_stage_display()}"
+
+    @property
+    def stage_index(self) -> int:
+        return LAB_STAGE_ORDER.index(self.stage)

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from claims.demo import seed_reference
 from members.demo import seed_members
-from units.demo import seed_units
+from units.demo import seed_desk, seed_units
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         units = seed_units()
         reference = seed_reference()
         counts = seed_members()
+        seed_desk()  # slots, appointments, visits, lab orders: needs the members and staff
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(units)} units, {reference['acts']} acts, {counts['members']} members, "
             f"{counts['beneficiaries']} beneficiaries."

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Mutual
+
+from .models import RequestType, Service
+
+
+class BootstrapMixin:
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Service) -> str:
+        from .selectors import localized_name
+
+        return localized_name(obj)
+
+
+class VisitorForm(BootstrapMixin, forms.Form):
+    """Reception of a visitor not found by the search (not yet identified, or from a sister mutual)."""
+
+    visitor_name = forms.CharField(label=_("Visitor's name"), max_length=200)
+    visitor_cin = forms.CharField(label=_("CIN (if given)"), max_length=8, required=False)
+    visitor_mutual = forms.ModelChoiceField(label=_("Mutual"), queryset=Mutual.objects.all(), required=False,
+                                            empty_label=_("Unknown"))
+    request_types = forms.MultipleChoiceField(label=_("Requests"), choices=RequestType.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    oriented_to = ServiceChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
+                                     empty_label=_("Not yet"))
+
+    def __init__(self, *args, unit=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.fields["oriented_to"].queryset = unit.services.all()
+        self.style_fields()
+
+
+class VisitUpdateForm(BootstrapMixin, forms.Form):
+    request_types = forms.MultipleChoiceField(label=_("Requests"), choices=RequestType.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    oriented_to = ServiceChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
+                                     empty_label=_("Not yet"))
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_notes = forms.CharField(label=_("Follow-up notes"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, unit=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.fields["oriented_to"].queryset = unit.services.all()
+        self.style_fields()
+
+
+class LabOrderForm(BootstrapMixin, forms.Form):
+    beneficiary = forms.ModelChoiceField(label=_("Beneficiary"), queryset=None)
+    practitioner_name = forms.CharField(label=_("Practitioner"), max_length=200)
+    price = forms.DecimalField(label=_("Price billed (MAD)"), min_value=0.01, max_digits=10, decimal_places=2)
+    prior_agreement = forms.ModelChoiceField(label=_("Prior agreement"), queryset=None, required=False,
+                                             empty_label=_("None"))
+    impression_on = forms.DateField(label=_("Impression taken on"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, member, **kwargs) -> None:
+        from claims.models import PriorAgreement
+
+        super().__init__(*args, **kwargs)
+        self.fields["beneficiary"].queryset = member.beneficiaries.all()
+        self.fields["prior_agreement"].queryset = PriorAgreement.objects.filter(
+            beneficiary__member=member, acts__code="PAD").distinct()
+        self.style_fields()

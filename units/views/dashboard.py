@@ -1,0 +1,67 @@
+"""The unit dashboard for managers: the last 30 days as charts, and the same figures as CSV."""
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ..scoping import managed_units_for
+from ..selectors import localized_name, unit_dashboard
+from .common import desk_staff_required
+
+
+def _scope(request: HttpRequest):
+    """(units, selected unit or None for every unit the manager reads)."""
+    units = managed_units_for(request.user).order_by("code")
+    if not units.exists():
+        raise PermissionDenied
+    code = request.GET.get("unit", "")
+    selected = units.filter(code=code).first() if code else None
+    if selected is None and units.count() == 1:
+        selected = units.first()
+    return units, selected
+
+
+@desk_staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    units, selected = _scope(request)
+    figures = unit_dashboard(units=units.filter(pk=selected.pk) if selected else units)
+    chart_data = {
+        "days": [day.isoformat() for day, _n in figures.visits_per_day],
+        "visits": [n for _day, n in figures.visits_per_day],
+        "services": [label for label, _n in figures.visits_per_service],
+        "service_visits": [n for _label, n in figures.visits_per_service],
+        "files": [figures.files_received, figures.files_liquidated, figures.files_rejected],
+        "labels": {"visits": _("Visits"), "files": [_("Received"), _("Liquidated"), _("Rejected")]},
+    }
+    return render(request, "units/dashboard.html", {
+        "units": units, "selected": selected, "figures": figures, "chart_data": chart_data,
+        "scope_name": localized_name(selected) if selected else _("All units")})
+
+
+@desk_staff_required
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    units, selected = _scope(request)
+    figures = unit_dashboard(units=units.filter(pk=selected.pk) if selected else units)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    scope = selected.code if selected else "all"
+    response["Content-Disposition"] = f'attachment; filename="unit-dashboard-{scope}-{figures.last_day}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Arabic names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("section"), _("key"), _("value")])
+    for day, count in figures.visits_per_day:
+        writer.writerow(["visits_per_day", day.isoformat(), count])
+    for label, count in figures.visits_per_service:
+        writer.writerow(["visits_per_service", label, count])
+    writer.writerow(["summary", "visits_total", figures.visits_total])
+    writer.writerow(["summary", "average_wait_minutes",
+                     "" if figures.average_wait_minutes is None else figures.average_wait_minutes])
+    writer.writerow(["summary", "files_received", figures.files_received])
+    writer.writerow(["summary", "files_liquidated", figures.files_liquidated])
+    writer.writerow(["summary", "files_rejected", figures.files_rejected])
+    writer.writerow(["summary", "slot_capacity", figures.slot_capacity])
+    writer.writerow(["summary", "appointments_taken", figures.appointments_taken])
+    writer.writerow(["summary", "fill_rate_percent", "" if figures.fill_rate is None else figures.fill_rate])
+    return response
