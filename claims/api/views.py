@@ -5,8 +5,9 @@ file is simply not found (404)."""
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from claims.liquidation import REASON_MESSAGES, InvalidClaimInput
 from claims.models import (
     Act,
     ActVersion,
+    Attachment,
     Category,
     CategoryRate,
     ClaimFile,
@@ -30,6 +32,7 @@ from claims.models import (
 )
 from claims.selectors import claim_page, claims_for_member, claims_for_staff
 from claims.services import agreements, intake, payments, review
+from claims.services.access_log import health_access_logged
 from claims.services.estimate import claim_estimate
 from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, IsNetworkStaff, StaffReadAdminWrite, member_of
 from members.api.serializers import error_responses
@@ -74,6 +77,26 @@ def _idempotency_key(request) -> str:
 def _detail(claim: ClaimFile, files, context) -> dict:
     page = claim_page(files=files, pk=claim.pk)
     return ClaimFileDetailSerializer(page.claim, context=context).data
+
+
+SCAN_RESPONSES = {(200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/jpeg", "image/png")}
+
+
+def _download(view, attachment_id: int) -> FileResponse:
+    """A scan of a file within the caller's reach, always as a download, never rendered inline."""
+    attachment = Attachment.objects.filter(claim=view.get_object(), pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _upload(view, request, files) -> Response:
@@ -197,6 +220,13 @@ class MyClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, m
     def attachments(self, request, pk=None):
         return _upload(self, request, self.scope())
 
+    @extend_schema(operation_id="me_files_attachments_download", responses=SCAN_RESPONSES,
+                   description="The scan as it was uploaded (PDF, JPEG or PNG), as a download.")
+    @action(detail=True, methods=["get"], url_path="attachments/<int:attachment_id>",
+            url_name="attachment-download")
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        return _download(self, attachment_id)
+
     @extend_schema(operation_id="me_files_submit", request=None,
                    responses={200: ClaimFileDetailSerializer, **error_responses(409)},
                    description="Sends the draft: received today and queued for liquidation. Codes: `no_lines`, "
@@ -232,6 +262,7 @@ class ClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, mix
         return self.scope().select_related("unit").order_by("-created_at", "-id")
 
     @extend_schema(responses={200: ClaimFileDetailSerializer})
+    @health_access_logged("api_detail")
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
@@ -257,6 +288,13 @@ class ClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, mix
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
         return _upload(self, request, self.scope())
+
+    @extend_schema(responses=SCAN_RESPONSES, description="The scan as it was uploaded, as a download.")
+    @action(detail=True, methods=["get"], url_path="attachments/<int:attachment_id>",
+            url_name="attachment-download")
+    @health_access_logged("api_attachment", attachment_kwarg="attachment_id")
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        return _download(self, attachment_id)
 
     @extend_schema(request=MissingDocumentsSerializer, responses={200: ClaimFileDetailSerializer,
                                                                   **error_responses(409)},
@@ -355,12 +393,20 @@ class CategoryViewSet(_ReferenceViewSet):
             Prefetch("rates", queryset=CategoryRate.objects.order_by("effective_from"))).order_by("code")
 
 
+class CategoryRateFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter(field_name="category__code", label="Category code")
+
+    class Meta:
+        model = CategoryRate
+        fields = ["category", "effective_from"]
+
+
 @extend_schema(tags=["reference"])
 class CategoryRateViewSet(_ReferenceViewSet):
     """A category's rates from a care date on."""
 
     serializer_class = CategoryRateSerializer
-    filterset_fields = ["category", "effective_from"]
+    filterset_class = CategoryRateFilter
     queryset = CategoryRate.objects.order_by("category_id", "effective_from")
 
 

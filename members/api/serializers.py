@@ -3,7 +3,16 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from members.models import AffiliationPeriod, AffiliationStatus, Beneficiary, Member, Mutual, StudentPeriod
+from members.models import (
+    AffiliationPeriod,
+    AffiliationStatus,
+    Beneficiary,
+    ChangeField,
+    ChangeRequest,
+    Member,
+    Mutual,
+    StudentPeriod,
+)
 
 # --- errors (shared by every v1 endpoint) ---------------------------------------------------------------------
 
@@ -162,3 +171,24 @@ class MemberDetailSerializer(MemberSerializer):
 
 def member_detail_data(overview, context: dict | None = None) -> dict:
     return MemberDetailSerializer(overview.member, context={**(context or {}), "overview": overview}).data
+
+
+# --- change requests ------------------------------------------------------------------------------------------
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChangeRequest
+        fields = ["id", "member", "field", "old_value", "new_value", "status", "requested_at", "decided_at",
+                  "decision_note"]
+        read_only_fields = fields
+
+
+class ChangeRequestCreateSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=ChangeField.choices)
+    new_value = serializers.CharField(max_length=300)
+
+
+class ChangeRequestDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

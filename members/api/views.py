@@ -4,14 +4,25 @@ members.selectors; nothing here decides who is covered."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, viewsets
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from members.models import Member
+from members import services
+from members.models import ChangeRequest, Member
 from members.selectors import member_overview, member_search
 
 from .permissions import ApiViewMixin, IsDeskStaff, IsMember, member_of
-from .serializers import MemberDetailSerializer, MemberSerializer, error_responses, member_detail_data
+from .serializers import (
+    ChangeRequestCreateSerializer,
+    ChangeRequestDecisionSerializer,
+    ChangeRequestSerializer,
+    MemberDetailSerializer,
+    MemberSerializer,
+    error_responses,
+    member_detail_data,
+)
 
 
 @extend_schema(tags=["me"])
@@ -57,3 +68,58 @@ class MemberViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     def retrieve(self, request, *args, **kwargs):
         member = get_object_or_404(Member.objects.only("pk"), pk=kwargs["pk"])
         return Response(member_detail_data(member_overview(member=member), self.get_serializer_context()))
+
+
+@extend_schema(tags=["me"])
+class MyChangeRequestViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's requests to change his address, phone, email or bank account."""
+
+    permission_classes = [IsMember]
+    serializer_class = ChangeRequestSerializer
+    filterset_fields = ["status", "field"]
+
+    def get_queryset(self):
+        return ChangeRequest.objects.filter(member=member_of(self.request.user)).order_by("-requested_at", "-id")
+
+    @extend_schema(operation_id="me_change_requests_create", request=ChangeRequestCreateSerializer,
+                   responses={201: ChangeRequestSerializer},
+                   description="Address, phone and email apply at once (`applied`); a bank account waits for a "
+                               "staff member's validation (`pending`). Codes: `phone`, `address`, `invalid` "
+                               "(IBAN or email), `unchanged`.")
+    def create(self, request):
+        data = ChangeRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.change_request_create(
+            member=member_of(request.user), field=data.validated_data["field"],
+            new_value=data.validated_data["new_value"], by=request.user)
+        return Response(ChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["members"])
+class ChangeRequestViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Members' change requests; staff approve or reject the pending ones (bank accounts)."""
+
+    permission_classes = [IsDeskStaff]
+    serializer_class = ChangeRequestSerializer
+    lookup_value_converter = "int"
+    filterset_fields = ["status", "field", "member"]
+
+    def get_queryset(self):
+        return ChangeRequest.objects.order_by("-requested_at", "-id")
+
+    @extend_schema(request=ChangeRequestDecisionSerializer,
+                   responses={200: ChangeRequestSerializer, **error_responses(409)},
+                   description="Approving applies the new value to the member's file (recorded in its history). "
+                               "409 `not_pending` when the request was already decided.")
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        change = self.get_object()
+        data = ChangeRequestDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decide = (services.change_request_approve if data.validated_data["decision"] == "approve"
+                  else services.change_request_reject)
+        try:
+            change = decide(change_request=change, by=request.user, note=data.validated_data["note"])
+        except PermissionError as error:
+            raise PermissionDenied() from error
+        return Response(ChangeRequestSerializer(change).data)
