@@ -21,6 +21,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="processes for bulk liquidation (one per core)")
     parser.add_argument("--sample", type=int, default=500, help="files for the naive baseline")
     parser.add_argument("--latency", type=int, default=200, help="files submitted one by one through the broker")
+    parser.add_argument("--latency-interval", type=float, default=0.25,
+                        help="seconds between two submissions (members file one by one, not in a burst)")
     parser.add_argument("--per-file", type=int, default=1000, help="files queued for per-file throughput")
     parser.add_argument("--no-worker", action="store_true", help="skip the measurements through Celery workers")
     parser.add_argument("--db", default="mutuelle_bench")

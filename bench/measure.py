@@ -115,14 +115,15 @@ def _latency(args, ids: list[int]) -> dict:
             with transaction.atomic():
                 claim_set_status(claim=claim, to_status=ClaimStatus.RECEIVED, notify=False)
                 transaction.on_commit(lambda pk=claim.pk: liquidate_claim.delay(pk))
-            time.sleep(0.02)
+            time.sleep(args.latency_interval)
         _wait_done(ids, timeout=300)
     finally:
         for worker in workers:
             worker.stop()
     done = dict(ClaimFile.objects.filter(pk__in=ids).values_list("pk", "liquidated_at"))
     latencies = sorted((done[pk] - at).total_seconds() for pk, at in submitted.items())
-    return {"files": len(latencies), "p50_s": round(statistics.median(latencies), 3),
+    return {"files": len(latencies), "interval_s": args.latency_interval,
+            "p50_s": round(statistics.median(latencies), 3),
             "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3), "max_s": round(latencies[-1], 3)}
 
 
