@@ -5,7 +5,7 @@ file is simply not found (404)."""
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -513,6 +513,17 @@ class PaymentBatchViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def get_serializer_class(self):
         return PaymentBatchDetailSerializer if self.action == "retrieve" else PaymentBatchSerializer
+
+    @extend_schema(request=None, responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(409)},
+                   description="The bank transfer file (CSV, see README \"Payment batches\"); the first export moves "
+                               "the batch to `exported`, later ones give the same file. 409 `batch_state` once "
+                               "confirmed.")
+    @action(detail=True, methods=["post"])
+    def export(self, request, pk=None):
+        content = payments.payment_batch_export(batch=self.get_object())
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="batch.csv"'
+        return response
 
     @extend_schema(request=None, responses={200: PaymentBatchSerializer, **error_responses(409)},
                    description="The bank confirmed the batch's transfers: its files become `paid` (once; a second "

@@ -218,3 +218,18 @@ def test_file_lists_take_the_same_number_of_queries_for_1_and_for_many_files(cas
     many, response = count_queries(lambda: client.get(url))
     assert response.json()["count"] == 21
     assert many == one
+
+
+def test_a_liquidator_exports_then_confirms_a_payment_batch_and_an_agent_cannot(cast):
+    from claims.models import PaymentBatch
+
+    batch = PaymentBatch.objects.create(reference="PB-2026-0001")
+    url = f"/api/v1/payment-batches/{batch.pk}/"
+    assert client_for(cast.x.agent).post(url + "export/").status_code == 403
+    early = client_for(cast.liquidator).post(url + "confirm/")
+    assert early.status_code == 409 and early.json()["code"] == "batch_state"
+    exported = client_for(cast.liquidator).post(url + "export/")
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+    confirmed = client_for(cast.liquidator).post(url + "confirm/")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert client_for(cast.liquidator).get(url).json()["transfers"] == []

@@ -87,6 +87,15 @@ class MyAppointmentBookSerializer(AppointmentBookSerializer):
         return {"slot": Slot.objects.all(), "beneficiary": Beneficiary.objects.filter(member__user=user)}
 
 
+class AppointmentRescheduleSerializer(serializers.Serializer):
+    slot = serializers.PrimaryKeyRelatedField(queryset=Slot.objects.none(), help_text="The new slot.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slots" in self.context:  # the slots the caller may book (his units', or any for a member)
+            self.fields["slot"].queryset = self.context["slots"]
+
+
 class AppointmentMarkSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW])
 

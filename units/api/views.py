@@ -36,6 +36,7 @@ from units.selectors import (
 from .serializers import (
     AppointmentBookSerializer,
     AppointmentMarkSerializer,
+    AppointmentRescheduleSerializer,
     AppointmentSerializer,
     LabOrderAdvanceSerializer,
     LabOrderCreateSerializer,
@@ -134,6 +135,21 @@ class _AppointmentViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data.is_valid(raise_exception=True)
         appointment = services.appointment_book(by=request.user, **data.validated_data)
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppointmentRescheduleSerializer, responses={201: AppointmentSerializer,
+                                                                       **error_responses(409)},
+                   description="Books the new slot first, then frees the old place; returns the new appointment. "
+                               "409 `booking_refused` when the new slot is full or started, or the appointment "
+                               "is not booked.")
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        appointment = self.get_object()
+        slots = self.book_serializer(context=self.get_serializer_context()).fields["slot"].queryset
+        data = AppointmentRescheduleSerializer(data=request.data, context={"slots": slots})
+        data.is_valid(raise_exception=True)
+        new = services.appointment_reschedule(appointment=appointment, slot=data.validated_data["slot"],
+                                              by=request.user)
+        return Response(AppointmentSerializer(new).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: AppointmentSerializer, **error_responses(409)},
                    description="Frees the place. 409 `booking_refused` unless the appointment is booked.")
