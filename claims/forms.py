@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentKind, Sector
@@ -143,7 +144,8 @@ class DeskClaimForm(StyledForm):
     def __init__(self, *args, beneficiaries: list, units: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["beneficiary"].choices = [(b.beneficiary.pk, b) for b in beneficiaries]
-        self.fields["unit"].choices = [(unit.pk, unit.name_fr) for unit in units]
+        arabic = (get_language() or "")[:2] == "ar"
+        self.fields["unit"].choices = [(unit.pk, (unit.name_ar if arabic else "") or unit.name_fr) for unit in units]
         self.initial.setdefault("received_on", timezone.localdate())
         self.initial.setdefault("idempotency_key", new_idempotency_key())
         if units:
