@@ -169,3 +169,22 @@ def test_the_estimate_prices_against_the_real_history_and_saves_nothing():
     assert [line.reasons for line in result.lines] == [("FREQUENCY_LIMIT",), ()]
     assert result.total_reimbursed == D("72.00") and result.status == "liquidated"
     assert (ClaimFile.objects.count(), ClaimLine.objects.count(), StatusChange.objects.count()) == counts
+
+
+def test_the_loader_reads_a_beneficiary_as_the_members_app_does():
+    from members.models import Beneficiary, StudentPeriod
+    from members.selectors import beneficiary_facts
+
+    from claims.liquidation.loader import beneficiaries_read, facts_complete
+
+    member = b.member()
+    child = Beneficiary.objects.create(member=member, relation="child", first_name="Sara", last_name="L",
+                                       birth_date=date(2003, 2, 1), sex="F", disabled=False)
+    StudentPeriod.objects.create(beneficiary=child, start=date(2024, 9, 1), end=date(2025, 6, 30))
+    StudentPeriod.objects.create(beneficiary=child, start=date(2023, 9, 1), end=date(2024, 6, 30))
+
+    contexts = beneficiaries_read(beneficiary_ids=[child.pk])
+    facts_complete(contexts, reference_data(), extra_care_dates=[date(2025, 3, 1)])
+
+    assert contexts[child.pk].facts == beneficiary_facts(child)
+    assert [p.start for p in contexts[child.pk].affiliations] == [date(2020, 1, 1)]
