@@ -6,7 +6,9 @@ language (Accept-Language, else the account's language)."""
 
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -117,9 +119,12 @@ class TokenView(ApiViewMixin, APIView):
 
     @extend_schema(
         operation_id="auth_token_create", request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **error_responses(400, 429)}, auth=[],
-        description="Username and password → the account's token (the same one until it is revoked). "
-                    "Repeated failures lock the username from this address (`code: locked_out`, 429).",
+        responses={200: TokenSerializer, **error_responses(400, 403, 429)}, auth=[],
+        description="Username and password (and the authenticator's code when the account has a second factor) → "
+                    "the account's token (the same one until it is revoked). Codes: `invalid_credentials`, "
+                    "`second_factor_required`, `invalid_otp` (400); `second_factor_enrolment` (403, a staff "
+                    "account with no authenticator yet); repeated failures lock the username from this address "
+                    "(`locked_out`, 429).",
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
@@ -134,8 +139,35 @@ class TokenView(ApiViewMixin, APIView):
             raise exceptions.ValidationError(
                 {"password": [exceptions.ErrorDetail(_("These username and password do not match an account."),
                                                      code="invalid_credentials")]})
+        self._second_factor(request, user, data.validated_data.get("otp", ""))
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key, "username": user.username}).data)
+
+    @staticmethod
+    def _second_factor(request, user, code: str) -> None:
+        """A token is a login: whoever owes a TOTP code at the pages' login owes it here too (members.security
+        decides who), else the password alone would open the API to a staff account."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from members.security import second_factor_facts
+
+        facts = second_factor_facts(user=user)
+        if not (facts["device"] or (settings.STAFF_OTP_REQUIRED and facts["staff"])):
+            return
+        if not facts["device"]:
+            raise exceptions.PermissionDenied(
+                _("Set up the second factor of this account in the web pages first."), code="second_factor_enrolment")
+        if not code:
+            raise exceptions.ValidationError({"otp": [exceptions.ErrorDetail(
+                _("Enter the six digits shown by your authenticator app."), code="second_factor_required")]})
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if device.verify_is_allowed()[0] and device.verify_token(code):
+                return
+        # A wrong code counts as a failed login for the lockout, like a wrong password.
+        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
+                               request=request._request)
+        raise exceptions.ValidationError({"otp": [exceptions.ErrorDetail(
+            _("This code is not valid. Check the time on your phone and try again."), code="invalid_otp")]})
 
     @extend_schema(operation_id="auth_token_destroy", request=None, responses={204: None, **error_responses(401)},
                    description="Revokes the caller's token (a new POST makes a new one).")

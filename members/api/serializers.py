@@ -62,6 +62,9 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, help_text="Membership number for members, login for staff.")
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.RegexField(r"^\d{6}$", required=False, help_text=(
+        "The six-digit code of the account's authenticator app: required for staff accounts (when the second "
+        "factor is enforced) and for members who turned it on."))
 
 
 class TokenSerializer(serializers.Serializer):

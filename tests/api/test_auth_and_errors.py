@@ -89,3 +89,34 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(db, client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content and b"/static/drf_spectacular_sidecar/" in docs.content
+
+
+def _totp_code(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_a_staff_account_owes_its_second_factor_to_get_a_token(cast, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_OTP_REQUIRED = True
+    credentials = {"username": "agent.x", "password": PASSWORD}
+    no_device = client_for().post("/api/v1/auth/token/", credentials, format="json")
+    assert no_device.status_code == 403 and no_device.json()["code"] == "second_factor_enrolment"
+
+    device = TOTPDevice.objects.create(user=cast.x.agent, name="phone", confirmed=True)
+    no_code = client_for().post("/api/v1/auth/token/", credentials, format="json")
+    assert no_code.status_code == 400 and no_code.json() | {"message": ""} == {
+        "code": "second_factor_required", "field": "otp", "message": "", "errors": no_code.json()["errors"]}
+    good = client_for().post("/api/v1/auth/token/", {**credentials, "otp": _totp_code(device)}, format="json")
+    assert good.status_code == 200 and good.json()["token"]
+    replayed = client_for().post("/api/v1/auth/token/", {**credentials, "otp": _totp_code(device)}, format="json")
+    assert replayed.status_code == 400 and replayed.json()["code"] == "invalid_otp"
+
+
+def test_a_member_without_a_second_factor_needs_only_his_password(cast, settings):
+    settings.STAFF_OTP_REQUIRED = True
+    response = client_for().post("/api/v1/auth/token/", {"username": "member.x", "password": PASSWORD},
+                                 format="json")
+    assert response.status_code == 200
