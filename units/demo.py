@@ -183,16 +183,29 @@ def seed_desk() -> dict[str, int]:
             slots = list(Slot.objects.filter(unit=unit).filter(Q(start__gte=_local(today - timedelta(days=30), 0)))
                          .order_by("start"))
             appointments = []
+            # Members with a web account get two appointments each (one past, one to come), not dozens.
+            walk_ins = [m for m in members if m.user_id is None] or members
             for index, slot in enumerate(slots):
                 if rng.random() > 0.45:
                     continue
-                member = members[index % len(members)]
+                member = walk_ins[index % len(walk_ins)]
                 beneficiary = member.beneficiaries.all()[0]
                 past = slot.start < now
                 appointments.append(Appointment(
                     slot=slot, member=member, beneficiary=beneficiary, booked_by=agent,
                     status=(rng.choice([AppointmentStatus.ATTENDED, AppointmentStatus.ATTENDED,
                                         AppointmentStatus.NO_SHOW]) if past else AppointmentStatus.BOOKED)))
+            online = [m for m in members if m.user_id is not None and (m.home_unit_id == unit.pk)]
+            taken = {a.slot_id for a in appointments}
+            past = [s for s in slots if s.start < now and s.pk not in taken]
+            future = [s for s in slots if s.start > now + timedelta(days=1) and s.pk not in taken]
+            for index, member in enumerate(online):
+                beneficiary = member.beneficiaries.all()[0]
+                if len(past) > index and len(future) > index * 3:
+                    appointments.append(Appointment(slot=past[-1 - index], member=member, beneficiary=beneficiary,
+                                                    booked_by=agent, status=AppointmentStatus.ATTENDED))
+                    appointments.append(Appointment(slot=future[index * 3], member=member, beneficiary=beneficiary,
+                                                    booked_by=member.user))
             Appointment.objects.bulk_create(appointments)
 
         if not LabOrder.objects.filter(unit=unit).exists():

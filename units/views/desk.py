@@ -70,7 +70,7 @@ def visit_receive(request: HttpRequest) -> HttpResponse:
         form = VisitorForm(request.POST, unit=unit)
         if not form.is_valid():
             if request.htmx:
-                return render(request, "units/partials/visitor_form.html", {"visitor_form": form})
+                return render(request, "units/partials/visitor_form.html", {"visitor_form": form, "unit": unit})
             messages.error(request, _("Write the visitor's name."))
             return redirect("units:desk")
         try:
@@ -79,8 +79,10 @@ def visit_receive(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("units:desk")
     if request.htmx:
-        response = render(request, "units/partials/visit_received.html", {"visit": visit,
-                                                                         "visitor_form": VisitorForm(unit=unit)})
+        # A visitor typed in gets a fresh form under the confirmation; a member from the search just the message.
+        fresh_form = None if request.POST.get("member") else VisitorForm(unit=unit)
+        response = render(request, "units/partials/visit_received.html",
+                          {"visit": visit, "unit": unit, "visitor_form": fresh_form})
         response["HX-Trigger"] = "queueChanged"
         return response
     messages.success(request, _("Visit recorded."))
