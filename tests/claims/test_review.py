@@ -151,3 +151,10 @@ def test_the_admin_lists_reference_data_and_batches(client, superuser):
     client.force_login(superuser)
     for name in ["act", "actversion", "category", "categoryrate", "ruleparameters", "paymentbatch", "paidfile"]:
         assert client.get(reverse(f"admin:claims_{name}_changelist")).status_code == 200, name
+
+
+def test_the_review_queue_renders_right_to_left_in_arabic(client, liquidator):
+    claim = _in_review()
+    client.cookies["django_language"] = "ar"
+    page = client.get(reverse("claims:review_list"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in page and claim.tracking_code in page
