@@ -38,6 +38,13 @@ class ErrorDocumentingSchema(AutoSchema):
     401/403 where credentials are needed, 404 on object paths and paginated lists, 400 on writes and lists
     (a bad filter value). Operation-specific errors (409, 429) are declared on the view."""
 
+    def _get_serializer_field_meta(self, field, direction):
+        # Every field documented: the model's verbose name when the field has no help text of its own.
+        meta = super()._get_serializer_field_meta(field, direction)
+        if "description" not in meta and getattr(field, "label", None):
+            meta["description"] = str(meta.get("title") or field.label)
+        return meta
+
     def _get_response_bodies(self, direction="response"):
         from .serializers import ERROR_CODES_DOC, ERROR_DESCRIPTIONS, ErrorSerializer
 

@@ -82,6 +82,14 @@ def test_the_schema_is_a_valid_openapi_3_document(db, tmp_path):
     schema = yaml.safe_load(out.read_text())
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/files/{id}/" in schema["paths"]
+    undocumented = [f"{name}.{field}" for name, component in schema["components"]["schemas"].items()
+                    if not name.startswith("Paginated")
+                    for field, spec in component.get("properties", {}).items()
+                    if "description" not in spec and "$ref" not in spec and "allOf" not in spec]
+    assert undocumented == []
+    errors = {code for path in schema["paths"].values() for operation in path.values()
+              for code in operation.get("responses", {}) if code.startswith("4")}
+    assert {"400", "401", "403", "404", "409", "429"} <= errors
 
 
 def test_the_schema_and_the_docs_are_served_without_a_cdn(db, client):
