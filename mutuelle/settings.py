@@ -128,6 +128,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["mutuelle.formats"]  # Arabic datetime formats (Django's "ar" has none)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -2,6 +2,8 @@
 
     fr: 1 234,50 MAD    en: 1,234.50 MAD    ar: 1.234,50 درهم
 `{{ amount|mad:"bare" }}` gives the number alone (table cells whose header already says MAD). None gives "—".
+In HTML wrap it in `<span class="money">` (isolated, tabular digits), not `.amount`: `.amount` forces left-to-right,
+which would put "درهم" before the number in Arabic.
 Amounts are Decimals quantized to centimes (ROUND_HALF_UP); floats are refused rather than silently rounded.
 """
 
