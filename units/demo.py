@@ -20,6 +20,8 @@ SERVICES = [
     ("reception", "Reception and orientation", "Accueil et orientation", "إستقبال وتوجيه المنخرطين والمرتفقين", False),
 ]
 
+HOURS = {"opening_hours": "Lun–Ven 08:30–16:30", "opening_hours_ar": "من الإثنين إلى الجمعة 08:30–16:30"}
+
 UNITS = [
     {
         "code": "taounate", "name_fr": "Unité de services de Taounate",
@@ -29,7 +31,7 @@ UNITS = [
         "latitude": Decimal("34.536000"), "longitude": Decimal("-4.640000"), "opened_on": date(2025, 4, 15),
         "plot_area_m2": 219, "built_area_m2": 113, "floors": "Rez-de-chaussée + 1er étage", "staff_count": 14,
         "members_served": 4300, "phone": "+212535000001",
-        "opening_hours": "Lun–Ven 08:30–16:30",
+        **HOURS,
     },
     {
         "code": "sefrou", "name_fr": "Unité de services de Sefrou",
@@ -37,7 +39,7 @@ UNITS = [
         "address": "Hay Rfaif, centre-ville", "address_ar": "حي الرفايف، وسط المدينة",
         "latitude": Decimal("33.830000"), "longitude": Decimal("-4.830000"), "opened_on": date(2025, 4, 16),
         "plot_area_m2": None, "built_area_m2": 102, "floors": "", "staff_count": 6, "members_served": None,
-        "phone": "+212535000002", "opening_hours": "Lun–Ven 08:30–16:30",
+        "phone": "+212535000002", **HOURS,
     },
     {
         "code": "essaouira", "name_fr": "Unité de services d'Essaouira",
@@ -45,7 +47,7 @@ UNITS = [
         "region": "Marrakech-Safi", "address": "", "address_ar": "",  # opened in April 2025, day not public
         "latitude": Decimal("31.510000"), "longitude": Decimal("-9.770000"), "opened_on": None,
         "plot_area_m2": None, "built_area_m2": 160, "floors": "", "staff_count": 11, "members_served": None,
-        "phone": "+212524000003", "opening_hours": "Lun–Ven 08:30–16:30",
+        "phone": "+212524000003", **HOURS,
     },
 ]
 

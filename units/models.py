@@ -44,6 +44,7 @@ class ServiceUnit(models.Model):
     members_served = models.PositiveIntegerField(_("members served (approx.)"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    opening_hours_ar = models.CharField(_("opening hours (Arabic)"), max_length=200, blank=True)
     services = models.ManyToManyField(Service, related_name="units", blank=True, verbose_name=_("services"))
     history = HistoricalRecords(m2m_fields=[services])
 

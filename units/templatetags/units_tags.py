@@ -21,6 +21,15 @@ def local_address(unit) -> str:
 
 
 @register.filter
+def local_hours(unit) -> str:
+    from django.utils import translation
+
+    if (translation.get_language() or "")[:2] == "ar" and unit.opening_hours_ar:
+        return unit.opening_hours_ar
+    return unit.opening_hours
+
+
+@register.filter
 def local_person(person) -> str:
     """A member's or beneficiary's name, in Arabic letters in Arabic when recorded."""
     from django.utils import translation
