@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Attachment, ClaimFile, ClaimLine, PriorAgreement, StatusChange
+from .services.access_log import HealthAccessAdminMixin
 
 
 class ClaimLineInline(admin.TabularInline):
@@ -47,7 +48,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(ClaimFile)
-class ClaimFileAdmin(admin.ModelAdmin):
+class ClaimFileAdmin(HealthAccessAdminMixin, admin.ModelAdmin):
     list_display = ["tracking_code", "member", "beneficiary", "status", "channel", "unit", "received_on",
                     "total_billed", "total_reimbursed"]
     list_filter = ["status", "channel", "unit", "sector", "received_on"]
@@ -87,7 +88,7 @@ class ClaimLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(HealthAccessAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "claim", "kind", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["claim__tracking_code", "original_name", "sha256"]
@@ -108,4 +109,4 @@ class PriorAgreementAdmin(admin.ModelAdmin):
     raw_id_fields = ["beneficiary", "decided_by"]
     filter_horizontal = ["acts"]
 
-from . import admin_reference  # noqa: E402,F401
+from . import admin_access, admin_reference  # noqa: E402,F401

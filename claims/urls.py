@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import common, desk, member, public
+from .views import access_log, common, desk, member, public
 
 app_name = "claims"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/claims/<int:pk>/review/", member.claim_review, name="member_review"),
     path("me/claims/<int:pk>/submit/", member.claim_submit, name="member_submit"),
     path("me/claims/<int:pk>/complete/", member.claim_complete, name="member_complete"),
+    path("me/access-log/", access_log.access_log, name="member_access_log"),
     path("claims/documents/<int:pk>/", common.attachment_download, name="attachment"),
     path("desk/claims/", desk.desk_claims, name="desk_claims"),
     path("desk/claims/new/", desk.desk_register, name="desk_register"),

@@ -1,3 +1,4 @@
+from .access import AccessAction, HealthDataAccess
 from .files import (
     AgreementStatus,
     Attachment,
@@ -14,6 +15,7 @@ from .payments import BatchStatus, PaidFile, PaymentBatch, Transfer
 from .reference import Act, ActVersion, Category, CategoryRate, RuleParameters
 
 __all__ = [
+    "AccessAction", "HealthDataAccess",
     "Act", "ActVersion", "AgreementStatus", "Attachment", "BatchStatus", "Category", "CategoryRate", "Channel",
     "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PaymentBatch", "PriorAgreement",
     "RuleParameters", "Sector", "StatusChange", "Transfer",

@@ -14,6 +14,7 @@ from units.scoping import is_desk_staff
 
 from ..models import Attachment
 from ..selectors import claims_for_member, claims_for_staff
+from ..services.access_log import health_access_logged
 
 
 def member_of(request: HttpRequest) -> Member:
@@ -52,6 +53,7 @@ def error_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
+@health_access_logged("attachment", attachment_kwarg="pk")
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:

@@ -19,6 +19,7 @@ from ..models import ClaimStatus
 from ..receipts import forwarding_slip_pdf, qr_svg, receipt_pdf
 from ..selectors import ClaimPage, beneficiaries_with_eligibility, claim_page, claims_for_staff, forwarding_slip
 from ..services import intake
+from ..services.access_log import health_access_logged
 from ..status import MEMBER_EXPLANATIONS, InvalidTransition
 from .common import desk_required, error_messages
 
@@ -118,6 +119,7 @@ def _spread_errors(error: ValidationError, form: DeskClaimForm, lines) -> None:
             form.add_error(None, errors)
 
 
+@health_access_logged("desk_page")
 @desk_required
 def desk_claim(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
@@ -162,6 +164,7 @@ def desk_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("claims:desk_claim", pk=pk)
 
 
+@health_access_logged("receipt")
 @desk_required
 def desk_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
@@ -171,6 +174,7 @@ def desk_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@health_access_logged("receipt")
 @desk_required
 def desk_receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)

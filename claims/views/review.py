@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..liquidation import REASON_MESSAGES
 from ..models import ClaimFile, ClaimStatus, PaymentBatch
+from ..services.access_log import health_access_logged
 from ..services.payments import (
     BatchStateError,
     members_waiting_for_iban,
@@ -47,6 +48,7 @@ def _in_review(pk: int) -> ClaimFile:
                              status=ClaimStatus.IN_REVIEW)
 
 
+@health_access_logged("review_page")
 @require_GET
 @reviewer_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,0 +1,110 @@
+"""The health-data access log: every read of a claim file or a scan by someone other than its member is recorded.
+
+One write, `health_access_record`, and three ways to call it with a one-line edit where staff read health data:
+`@health_access_logged(...)` on a function view or a DRF action, and `HealthAccessAdminMixin` on a ModelAdmin.
+A member reading their own file is not logged: they are the person the data is about, and the log is theirs to
+read (/me/access-log/). Only successful reads (HTTP 200) are recorded; a refused or missing object leaves no row.
+If the row cannot be written the read fails with it, so no health data leaves without its trace."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from members.models import Member
+from members.security import client_ip
+from units.models import StaffAssignment
+
+from ..models import AccessAction, Attachment, ClaimFile, HealthDataAccess
+
+
+def _reader_unit_id(*, user, claim: ClaimFile) -> int | None:
+    """The unit the reader acts for here: the file's unit or the member's home unit when the reader is assigned
+    there, else the reader's first unit; None for network staff without an assignment (liquidators, admins)."""
+    unit_ids = list(StaffAssignment.objects.filter(user=user).order_by("id").values_list("unit_id", flat=True))
+    for candidate in (claim.unit_id, claim.member.home_unit_id):
+        if candidate is not None and candidate in unit_ids:
+            return candidate
+    return unit_ids[0] if unit_ids else None
+
+
+def health_access_record(*, user, claim: ClaimFile, attachment: Attachment | None = None, action: str,
+                         view_name: str = "", ip: str | None = None) -> HealthDataAccess | None:
+    """Appends who read `claim` (or its scan `attachment`), how and from where. Returns None, writing nothing,
+    when the reader is the file's own member."""
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+    if attachment is not None and attachment.claim_id != claim.pk:
+        raise ValueError("the attachment does not belong to this file")
+    if claim.member.user_id is not None and claim.member.user_id == user.pk:
+        return None
+    return HealthDataAccess.objects.create(user=user, claim=claim, attachment=attachment, action=action,
+                                           view_name=view_name[:100], unit_id=_reader_unit_id(user=user, claim=claim),
+                                           ip=ip or None)
+
+
+def _record_from_request(request: HttpRequest, *, action: str, claim_id=None, attachment_id=None) -> None:
+    attachment = None
+    if attachment_id is not None:
+        attachment = Attachment.objects.select_related("claim__member").filter(pk=attachment_id).first()
+        if attachment is None:
+            return
+        claim = attachment.claim
+    else:
+        claim = ClaimFile.objects.select_related("member").filter(pk=claim_id).first()
+        if claim is None:
+            return
+    match = getattr(request, "resolver_match", None)
+    health_access_record(user=request.user, claim=claim, attachment=attachment, action=action,
+                         view_name=match.view_name if match else "", ip=client_ip(request))
+
+
+def _request_in(args: tuple) -> HttpRequest:
+    """The request among a view's positional arguments: first for a function view, second for a method."""
+    for arg in args[:2]:
+        if hasattr(arg, "META") and hasattr(arg, "user"):
+            return arg
+    raise TypeError("health_access_logged decorates views only")
+
+
+def health_access_logged(action: str, *, claim_kwarg: str | None = "pk",
+                         attachment_kwarg: str | None = None) -> Callable:
+    """Decorates a view that shows one claim file (`claim_kwarg` names its id) or one scan (`attachment_kwarg`);
+    after a 200 answer to an authenticated reader, records the read. Put it outermost, above the access checks."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(*args, **kwargs) -> HttpResponse:
+            response = view(*args, **kwargs)
+            request = _request_in(args)
+            if response.status_code == 200 and request.user.is_authenticated:
+                if attachment_kwarg is not None:
+                    _record_from_request(request, action=action, attachment_id=kwargs.get(attachment_kwarg))
+                else:
+                    _record_from_request(request, action=action, claim_id=kwargs.get(claim_kwarg))
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+class HealthAccessAdminMixin:
+    """For the ModelAdmin of ClaimFile or Attachment: opening an object's change page records the read."""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and str(object_id).isdigit():
+            if self.model is Attachment:
+                _record_from_request(request, action=AccessAction.ADMIN_VIEW, attachment_id=int(object_id))
+            else:
+                _record_from_request(request, action=AccessAction.ADMIN_VIEW, claim_id=int(object_id))
+        return response
+
+
+def health_accesses_for_member(*, member: Member) -> QuerySet[HealthDataAccess]:
+    """What the member sees of the log (a read, kept beside the write it mirrors): every recorded read of their
+    files, newest first, with who, from which unit and which file."""
+    return (HealthDataAccess.objects.filter(claim__member=member)
+            .select_related("user", "unit", "claim", "attachment").order_by("-at", "-id"))
