@@ -172,10 +172,9 @@ def test_the_estimate_prices_against_the_real_history_and_saves_nothing():
 
 
 def test_the_loader_reads_a_beneficiary_as_the_members_app_does():
+    from claims.liquidation.loader import beneficiaries_read, facts_complete
     from members.models import Beneficiary, StudentPeriod
     from members.selectors import beneficiary_facts
-
-    from claims.liquidation.loader import beneficiaries_read, facts_complete
 
     member = b.member()
     child = Beneficiary.objects.create(member=member, relation="child", first_name="Sara", last_name="L",
