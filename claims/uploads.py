@@ -1,8 +1,10 @@
 """Scans attached to claim files: checked by their content, stored under generated names.
 
 Only PDF, JPEG and PNG are accepted. The type is read from the bytes (magic numbers), a PDF must parse and an
-image must decode, and a name's extension must agree with the content. The original name is kept only as
-display text, so `../` in it reaches no path."""
+image must decode, and a name's extension must agree with the content. Images are re-encoded from their decoded
+pixels (which drops metadata, trailing bytes and anything smuggled in a polyglot) and PDFs with active content
+(scripts, launch actions, embedded files, XFA forms) are refused. The original name is kept only as display text,
+so `../` in it reaches no path. Any failure of a parser on hostile bytes is a refusal with a message, never a crash."""
 
 import hashlib
 import io
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -26,6 +29,11 @@ ALLOWED = {
 }
 KNOWN_EXTENSIONS = {ext for _, extensions in ALLOWED.values() for ext in extensions}
 TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+MAX_SCAN_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is 35 megapixels
+MAX_PDF_OBJECTS = 100_000
+# Keys and action types that make a PDF do something when opened; a scan needs none of them.
+ACTIVE_PDF_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/XFA"}
+ACTIVE_PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/Rendition", "/GoToE"}
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,14 @@ class CheckedScan:
     size: int
     sha256: str
     display_name: str
+    clean_content: bytes | None = None  # the re-encoded image, stored in place of what was uploaded
 
     def storage_name(self) -> str:
         return f"{uuid.uuid4().hex}{self.extension}"
+
+    def content(self, upload: UploadedFile) -> File:
+        """What to store: the re-encoded image, or the upload itself (a checked PDF)."""
+        return ContentFile(self.clean_content) if self.clean_content is not None else upload
 
 
 def display_name(raw: str) -> str:
@@ -59,35 +72,90 @@ def _read_all(upload: UploadedFile) -> bytes:
     return data
 
 
+def _has_active_content(reader) -> bool:
+    """Walks every object reachable from the trailer (streams' dictionaries, not their data) looking for
+    scripts, launch actions, embedded files or XFA forms."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack: list = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(node, DictionaryObject):
+            if ACTIVE_PDF_KEYS.intersection(node.keys()) or node.get("/S") in ACTIVE_PDF_ACTIONS:
+                return True
+            stack.extend(value for key, value in node.items() if key != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
 def _check_pdf(data: bytes) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(_("This PDF is protected by a password; send it without protection."),
-                                  code="encrypted")
-        if len(reader.pages) < 1:
-            raise ValidationError(_("This PDF has no page."), code="empty_pdf")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise ValidationError(_("This PDF is protected by a password; send it without protection."),
+                                      code="encrypted")
+            if len(reader.pages) < 1:
+                raise ValidationError(_("This PDF has no page."), code="empty_pdf")
+            active = _has_active_content(reader)
     except ValidationError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+    except Exception as error:  # a parser fed hostile bytes may fail in any way; each is a refusal
         raise ValidationError(_("This PDF cannot be read. Scan the document again."), code="bad_pdf") from error
+    if active:
+        raise ValidationError(_("This PDF contains scripts, attachments or forms that run when it is opened. Print "
+                                "it to a plain PDF or scan the paper again."), code="active_pdf")
 
 
-def _check_image(data: bytes) -> None:
-    from PIL import Image
+def _clean_image(data: bytes, content_type: str) -> bytes:
+    """Decodes the image and encodes its pixels again, in the same format, with no metadata (EXIF, GPS,
+    comments) and nothing after the image data. The orientation EXIF asked for is applied to the pixels."""
+    from PIL import Image, ImageOps
 
+    too_many_pixels = ValidationError(
+        _("This image is too large in pixels. Scan the document at 300 dpi or send it as a PDF."),
+        code="too_many_pixels")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
             with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_SCAN_PIXELS:
+                    raise too_many_pixels
                 image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+                pixels = ImageOps.exif_transpose(image)
+                output = io.BytesIO()
+                if content_type == "image/jpeg":
+                    if pixels.mode not in ("RGB", "L"):
+                        pixels = pixels.convert("RGB")
+                    pixels.save(output, format="JPEG", quality=90)
+                else:
+                    if pixels.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                        pixels = pixels.convert("RGBA")
+                    pixels.save(output, format="PNG")
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_many_pixels from error
+    except Exception as error:  # a decoder fed hostile bytes may fail in any way; each is a refusal
         raise ValidationError(_("This image cannot be read. Scan the document again."), code="bad_image") from error
+    return output.getvalue()
 
 
 def scan_check(upload: UploadedFile) -> CheckedScan:
@@ -115,9 +183,10 @@ def scan_check(upload: UploadedFile) -> CheckedScan:
               "file, or rename it.") % {"name": name, "type": TYPE_NAMES[content_type]},
             code="name_mismatch",
         )
+    clean = None
     if content_type == "application/pdf":
         _check_pdf(data)
     else:
-        _check_image(data)
+        clean = data = _clean_image(data, content_type)
     return CheckedScan(content_type=content_type, extension=extension, size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), display_name=name)
+                       sha256=hashlib.sha256(data).hexdigest(), display_name=name, clean_content=clean)

@@ -247,7 +247,7 @@ def attachment_add(*, claim: ClaimFile, upload: UploadedFile, kind: str, by) -> 
                                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                                 uploaded_by=by)
         upload.seek(0)
-        attachment.file.save(checked.storage_name(), upload, save=False)
+        attachment.file.save(checked.storage_name(), checked.content(upload), save=False)
         # The scan is on disk before the row commits; if the transaction rolls back, remove it again.
         stored = attachment.file.name
         try:
