@@ -83,7 +83,9 @@ PAGES = [
     ("home", None), ("login", None), ("activate", None), ("claims:track", None), ("units:list", None),
     ("dashboard", "member"), ("claims:member_claims", "member"), ("claims:member_new", "member"),
     ("units:my_appointments", "member"), ("profile", "member"),
-    ("units:desk", "agent.sefrou"), ("claims:desk_claims", "agent.sefrou"),
+    ("units:my_booking", "member"), ("change_requests", "member"),
+    ("units:desk", "agent.sefrou"), ("claims:desk_claims", "agent.sefrou"), ("units:appointments", "agent.sefrou"),
+    ("claims:review_list", "liquidator"),
 ]
 
 
