@@ -35,3 +35,14 @@ def test_the_template_filter_gives_the_bare_number_on_request():
     template = Template('{% load money %}{{ a|mad }} | {{ a|mad:"bare" }}')
     with translation.override("fr"):
         assert template.render(Context({"a": Decimal("1500")})) == "1\u00a0500,00\u00a0MAD | 1\u00a0500,00"
+
+
+def test_arabic_dates_and_times_are_day_first_on_a_24_hour_clock():
+    from datetime import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override("ar"):
+        assert date_format(datetime(2026, 11, 23, 15, 7), "SHORT_DATETIME_FORMAT") == "23\u200f/11\u200f/2026 15:07"
+    with translation.override("fr"):
+        assert date_format(datetime(2026, 11, 23, 15, 7), "SHORT_DATETIME_FORMAT") == "23/11/2026 15:07"
