@@ -76,3 +76,9 @@ def test_a_lab_order_delivered_files_its_pad_claim(cast):
     assert again.status_code == 409 and again.json()["code"] == "lab_order_refused"
     pad = client.get(f"/api/v1/files/{delivered['claim']}/").json()
     assert [line["act"] for line in pad["lines"]] == ["PAD"]
+
+
+def test_a_time_filter_with_an_offset_postgresql_refuses_is_compared_in_utc(cast):
+    # Found by schemathesis: ISO 8601 allows -23:00, PostgreSQL only ±15:59.
+    response = client_for(cast.x.agent).get("/api/v1/appointments/?starts_before=2099-08-17T07%3A01%3A46-23%3A00")
+    assert response.status_code == 200 and response.json()["count"] == 1

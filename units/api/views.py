@@ -2,8 +2,11 @@
 desk and denture lab orders. Staff querysets start from units.selectors' `*_for(user)`, so another unit's
 object is not found (404); writes call units.services."""
 
+from datetime import UTC
+
 import django_filters
 from django.shortcuts import get_object_or_404
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -86,11 +89,22 @@ class FreeSlotViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response(SlotSerializer(free_slots(unit=unit, service=service), many=True).data)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        # PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows: compare in UTC.
+        value = super().clean(value)
+        return value.astimezone(UTC) if value is not None else None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class SlotFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", label="Unit code")
     service = django_filters.CharFilter(field_name="service__code", label="Service code")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    starts_after = UtcDateTimeFilter(field_name="start", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="start", lookup_expr="lt")
 
     class Meta:
         model = Slot
@@ -113,8 +127,8 @@ class SlotViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
 class AppointmentFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="slot__unit__code", label="Unit code")
     status = django_filters.ChoiceFilter(choices=AppointmentStatus.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="slot__start", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="slot__start", lookup_expr="lt")
+    starts_after = UtcDateTimeFilter(field_name="slot__start", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="slot__start", lookup_expr="lt")
 
     class Meta:
         model = Appointment
@@ -202,8 +216,8 @@ class MyAppointmentViewSet(_AppointmentViewSet):
 class VisitFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", label="Unit code")
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
-    arrived_after = django_filters.IsoDateTimeFilter(field_name="arrived_at", lookup_expr="gte")
-    arrived_before = django_filters.IsoDateTimeFilter(field_name="arrived_at", lookup_expr="lt")
+    arrived_after = UtcDateTimeFilter(field_name="arrived_at", lookup_expr="gte")
+    arrived_before = UtcDateTimeFilter(field_name="arrived_at", lookup_expr="lt")
 
     class Meta:
         model = Visit
