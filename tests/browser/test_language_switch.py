@@ -27,6 +27,9 @@ def test_a_visitor_switches_to_arabic_on_the_tracking_page_and_gets_it_right_to_
     brand = page.locator(".navbar-brand").bounding_box()
     switcher = page.locator("nav button[name=language]").first.bounding_box()
     assert brand["x"] > switcher["x"]
+    # The Arabic text is drawn with the Noto Sans Arabic font shipped in static/vendor/fonts (no system fallback).
+    assert page.evaluate("""document.fonts.ready.then(() => [...document.fonts].some(
+        f => f.family.replace(/"/g, '') === 'Noto Sans Arabic' && f.status === 'loaded'))""")
     shot(page, "language-switch", "ar", "track")
 
 
