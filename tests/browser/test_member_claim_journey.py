@@ -75,7 +75,14 @@ def test_a_member_activates_files_a_claim_with_a_scan_and_reads_its_liquidation(
     page.fill("#id_billed_amount", "150,00")
     page.locator("form[action$='/lines/'] button[type=submit]").click()
     page.wait_for_url("**/me/claims/*/edit/")
-    assert page.locator("main table tbody tr").count() == 1
+    # A second line the rules refuse (a hospital day needs a prior agreement): its refusal must be explained too.
+    page.select_option("#id_act_code", "HOSP")
+    page.fill("#id_care_date", today.isoformat())
+    page.fill("#id_quantity", "1")
+    page.fill("#id_billed_amount", "800")
+    page.locator("form[action$='/lines/'] button[type=submit]").click()
+    page.wait_for_url("**/me/claims/*/edit/")
+    assert page.locator("main table tbody tr").count() == 2
     scan = tmp_path / "feuille-de-soins.pdf"
     scan.write_bytes(tiny_pdf())
     page.select_option("form[action$='/documents/'] select", "care_sheet")
@@ -99,12 +106,16 @@ def test_a_member_activates_files_a_claim_with_a_scan_and_reads_its_liquidation(
     assert claim.status == ClaimStatus.LIQUIDATED
     page.reload()
     assert_page_language(page, lang)
-    line = claim.lines.get()
+    line, refused = claim.lines.order_by("position")
     text = main_text(page)
     for amount in (line.billed_amount, line.base_amount, line.amo_amount, line.complementary_amount,
                    claim.total_reimbursed):
         assert decimal_text(amount, lang) in text, (amount, text)
     assert line.amo_amount > 0 and claim.total_reimbursed == line.amo_amount + line.complementary_amount
+    assert not refused.accepted
+    assert {"ar": "غير مسترجع", "fr": "Non remboursé"}[lang] in text
+    assert {"ar": "يتطلب هذا العلاج موافقة مسبقة من التعاضدية، ولا توجد موافقة تغطي هذا التاريخ.",
+            "fr": "Ce soin nécessite un accord préalable de la mutuelle, et aucun ne couvre cette date."}[lang] in text
     assert {"ar": "تمت تصفيته", "fr": "Liquidé"}[lang] in text
     assert {"ar": "الحصة التكميلية", "fr": "Part complémentaire"}[lang] in text
     assert {"ar": "درهم", "fr": "MAD"}[lang] in text
