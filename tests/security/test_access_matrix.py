@@ -1,0 +1,344 @@
+"""Who gets what on every page of the site (the API has its own matrix in tests/api/).
+
+The URL resolver is walked; every route must have a row in MATRIX saying what each of seven roles gets: anonymous,
+member A, member B, a front-desk agent of unit X, an agent of unit Y, a liquidator and the administrator. Path
+parameters are filled from a small world where the objects belong to member A and to unit X, so member B and the
+agent of unit Y are the outsiders: they must get 404, never the page. A new page with no row fails the suite,
+so every future page declares who may see it. Every request runs in a savepoint that is rolled back, so a POST
+that succeeds (approve, cancel, submit) changes nothing for the next one.
+
+Outcomes: "ok" (200; for a POST, any answer that is not a refusal: 200, 302 elsewhere than the login page,
+400 or 409), "login" (302 to the login page), "302" (a GET sent elsewhere than the login page), "404", "403".
+Pages of the claims app answer 404 to the wrong role as well as to the wrong object; the members and units apps
+answer 403 to the wrong role (before any object is looked up, so nothing about the object leaks) and 404 to the
+wrong object."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from claims.models import Attachment, BatchStatus, ClaimStatus, PaymentBatch, PriorAgreement
+from claims.services import intake
+from members.models import ChangeRequest
+from members.services import attestation_issue
+from tests.claims.factories import ClaimFileFactory, ClaimLineFactory, pdf_bytes, reference
+from tests.factories import MemberFactory, UserFactory
+from tests.units.factories import AppointmentFactory, LabOrderFactory, ServiceUnitFactory, SlotFactory, VisitFactory
+from tests.units.factories import staff as unit_staff
+from units.models import StaffRole
+
+ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin"]
+
+# Routes outside this matrix, with the reason. Anything else the resolver lists must have a MATRIX row.
+EXEMPT_PREFIXES = {
+    "api/": "the API has its own permission matrix (tests/api/test_permission_matrix.py)",
+    "admin/": "Django's admin: staff flag and model permissions; sampled in ADMIN_SAMPLES below",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    kwargs: str  # which world object fills the path ("" when none); see World.kwargs
+    expect: tuple[str, ...]  # one outcome per role, in ROLES order
+
+    def outcome(self, role: str) -> str:
+        return self.expect[ROLES.index(role)]
+
+
+def row(method: str, kwargs: str, expect: str) -> Row:
+    outcomes = tuple(expect.split())
+    assert len(outcomes) == len(ROLES), expect
+    return Row(method, kwargs, outcomes)
+
+
+#                        anonymous member_a member_b agent_x agent_y liquidator admin
+PUBLIC = "ok ok ok ok ok ok ok"
+MEMBER_ONLY = "login ok ok 404 404 404 404"         # claims: a member's own space; staff have no member record
+MEMBER_A_OBJECT = "login ok 404 404 404 404 404"    # claims: member A's object; B and every staff account get 404
+MEMBERS_APP_ONLY = "login ok ok 403 403 403 403"    # members app: staff refused by role
+MEMBERS_APP_A_OBJECT = "login ok 404 403 403 403 403"
+DESK = "login 404 404 ok ok ok ok"                  # claims desk: any desk staff, scoped to their units inside
+DESK_X_OBJECT = "login 404 404 ok 404 ok ok"        # claims desk, an object of unit X: the agent of unit Y gets 404
+UNITS_DESK = "login 403 403 ok ok ok ok"            # units desk: members refused by role
+UNITS_DESK_X_OBJECT = "login 403 403 ok 404 ok ok"
+REVIEWER = "login 404 404 404 404 ok ok"            # liquidators and admins
+MANAGER = "login 403 403 403 403 ok ok"             # unit managers (none here), liquidators and admins
+
+MATRIX: dict[str, Row] = {
+    # public pages
+    "home": row("GET", "", PUBLIC),
+    "healthz": row("GET", "", PUBLIC),
+    "login": row("GET", "", PUBLIC),
+    "activate": row("GET", "", PUBLIC),
+    "password_reset": row("GET", "", PUBLIC),
+    "password_reset_done": row("GET", "", PUBLIC),
+    "password_reset_confirm": row("GET", "reset_token", "302 302 302 302 302 302 302"),  # token moves to session
+    "password_reset_complete": row("GET", "", PUBLIC),
+    "attestation_verify": row("GET", "attestation", PUBLIC),
+    "claims:track": row("GET", "", PUBLIC),
+    "units:list": row("GET", "", PUBLIC),
+    "units:detail": row("GET", "unit_code", PUBLIC),
+    "set_language": row("POST", "", PUBLIC),
+    "language_set": row("POST", "", PUBLIC),
+    "logout": row("POST", "", PUBLIC),
+    # a member's space
+    "dashboard": row("GET", "", MEMBERS_APP_ONLY),
+    "profile": row("GET", "", MEMBERS_APP_ONLY),
+    "change_requests": row("GET", "", MEMBERS_APP_ONLY),
+    "change_request_detail": row("GET", "change_request", MEMBERS_APP_A_OBJECT),
+    "attestation_new": row("POST", "", MEMBERS_APP_ONLY),
+    "attestation_pdf": row("GET", "attestation", MEMBERS_APP_A_OBJECT),
+    "claims:member_claims": row("GET", "", MEMBER_ONLY),
+    "claims:member_new": row("GET", "", MEMBER_ONLY),
+    "claims:member_access_log": row("GET", "", MEMBER_ONLY),
+    "claims:member_claim": row("GET", "received_claim", MEMBER_A_OBJECT),
+    "claims:member_draft": row("GET", "draft", MEMBER_A_OBJECT),
+    "claims:member_draft_details": row("POST", "draft", MEMBER_A_OBJECT),
+    "claims:member_line_add": row("POST", "draft", MEMBER_A_OBJECT),
+    "claims:member_line_remove": row("POST", "draft_line", MEMBER_A_OBJECT),
+    "claims:member_upload": row("POST", "draft", MEMBER_A_OBJECT),
+    "claims:member_attachment_remove": row("POST", "draft_attachment", MEMBER_A_OBJECT),
+    "claims:member_review": row("GET", "draft", MEMBER_A_OBJECT),
+    "claims:member_submit": row("POST", "draft", MEMBER_A_OBJECT),
+    "claims:member_complete": row("POST", "incomplete_claim", MEMBER_A_OBJECT),
+    "units:my_appointments": row("GET", "", MEMBER_ONLY),
+    "units:my_booking": row("GET", "", MEMBER_ONLY),
+    "units:my_appointment_cancel": row("POST", "appointment", MEMBER_A_OBJECT),
+    "units:my_appointment_reschedule": row("GET", "appointment", MEMBER_A_OBJECT),
+    "units:my_lab_orders": row("GET", "", MEMBER_ONLY),
+    # a scan: its member, and staff who may reach its file
+    "claims:attachment": row("GET", "received_attachment", "login ok 404 ok 404 ok ok"),
+    # second factor pages: any signed-in account
+    "security:overview": row("GET", "", "login ok ok ok ok ok ok"),
+    "security:enrol": row("GET", "", "login ok ok ok ok ok ok"),
+    "security:verify": row("GET", "", "login 302 302 302 302 302 302"),  # no device yet: sent to enrol
+    "security:disable": row("POST", "", "login ok ok ok ok ok ok"),
+    # the front desk
+    "claims:desk_claims": row("GET", "", DESK),
+    "claims:desk_register": row("GET", "member_a", DESK),
+    "claims:desk_forwarding_slip": row("GET", "", DESK),
+    "claims:desk_claim": row("GET", "received_claim", DESK_X_OBJECT),
+    "claims:desk_incomplete": row("POST", "received_claim", DESK_X_OBJECT),
+    "claims:desk_complete": row("POST", "incomplete_claim", DESK_X_OBJECT),
+    "claims:desk_receipt": row("GET", "received_claim", DESK_X_OBJECT),
+    "claims:desk_receipt_pdf": row("GET", "received_claim", DESK_X_OBJECT),
+    "units:desk": row("GET", "", UNITS_DESK),
+    "units:desk_queue": row("GET", "", UNITS_DESK),
+    "units:desk_search": row("GET", "", UNITS_DESK),
+    "units:visit_receive": row("POST", "member_a_post", UNITS_DESK),
+    "units:visit": row("GET", "visit", UNITS_DESK_X_OBJECT),
+    "units:visit_action": row("POST", "visit_action", UNITS_DESK_X_OBJECT),
+    "units:booking_panel": row("GET", "member_a", UNITS_DESK),
+    "units:booking_create": row("POST", "booking_x", UNITS_DESK_X_OBJECT),  # a slot of unit X
+    "units:appointments": row("GET", "", UNITS_DESK),
+    "units:appointment": row("GET", "appointment", UNITS_DESK_X_OBJECT),
+    "units:appointment_action": row("POST", "appointment_action", UNITS_DESK_X_OBJECT),
+    "units:day_sheet": row("GET", "", UNITS_DESK),
+    "units:lab_orders": row("GET", "", UNITS_DESK),
+    "units:lab_order_new": row("GET", "member_a", UNITS_DESK),
+    "units:lab_order": row("GET", "lab_order", UNITS_DESK_X_OBJECT),
+    "units:lab_order_advance": row("POST", "lab_order", UNITS_DESK_X_OBJECT),
+    "units:dashboard": row("GET", "", MANAGER),
+    "units:dashboard_csv": row("GET", "", MANAGER),
+    # liquidators
+    "claims:review_list": row("GET", "", REVIEWER),
+    "claims:review_detail": row("GET", "review_claim", REVIEWER),
+    "claims:review_approve": row("POST", "review_claim", REVIEWER),
+    "claims:review_adjust": row("POST", "review_claim", REVIEWER),
+    "claims:agreement_list": row("GET", "", REVIEWER),
+    "claims:agreement_decide": row("POST", "agreement", REVIEWER),
+    "claims:payment_list": row("GET", "", REVIEWER),
+    "claims:payment_export": row("GET", "batch", REVIEWER),
+    "claims:payment_confirm": row("POST", "batch", REVIEWER),
+}
+
+# The admin, sampled: members and anonymous visitors are sent to the admin login; staff accounts without model
+# permissions get 403 on model pages; the superuser reads everything.
+ADMIN_LOGIN = "admin_login"
+ADMIN_SAMPLES: dict[str, Row] = {
+    "admin:index": row("GET", "", "admin_login admin_login admin_login ok ok ok ok"),
+    "admin:claims_claimfile_changelist": row("GET", "", "admin_login admin_login admin_login 403 403 403 ok"),
+    "admin:claims_claimfile_change": row("GET", "received_claim_admin",
+                                         "admin_login admin_login admin_login 403 403 403 ok"),
+    "admin:claims_healthdataaccess_changelist": row("GET", "", "admin_login admin_login admin_login 403 403 403 ok"),
+    "admin:members_member_changelist": row("GET", "", "admin_login admin_login admin_login 403 403 403 ok"),
+}
+
+
+def routes() -> dict[str, str]:
+    """Every named route of the site (name -> route pattern), walking the resolver."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                    pattern.namespace or namespace)
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern):
+                if any(route.startswith(prefix) for prefix in EXEMPT_PREFIXES):
+                    continue
+                name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+                found[name or route] = route
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+# --- the world ---------------------------------------------------------------------------------------------------
+
+
+class World:
+    def __init__(self) -> None:
+        reference()
+        self.unit_x = ServiceUnitFactory(code="taounate")
+        self.unit_y = ServiceUnitFactory(code="sefrou")
+        self.member_a = MemberFactory(user=UserFactory(), home_unit=self.unit_x)
+        self.member_b = MemberFactory(user=UserFactory(), home_unit=self.unit_y)
+        self.users = {
+            "anonymous": None,
+            "member_a": self.member_a.user,
+            "member_b": self.member_b.user,
+            "agent_x": unit_staff(self.unit_x, StaffRole.FRONT_DESK),
+            "agent_y": unit_staff(self.unit_y, StaffRole.FRONT_DESK),
+            "liquidator": unit_staff(self.unit_x, StaffRole.LIQUIDATOR),
+            "admin": UserFactory(username="root", is_staff=True, is_superuser=True),
+        }
+        a = self.member_a
+        self.draft = ClaimFileFactory(member=a, status=ClaimStatus.DRAFT, received_on=None, channel="online")
+        self.draft_line = ClaimLineFactory(claim=self.draft, position=1)
+        self.draft_attachment = self._scan(self.draft)
+        self.received = ClaimFileFactory(member=a, unit=self.unit_x, channel="front_desk")
+        self.received_attachment = self._scan(self.received)
+        self.incomplete = ClaimFileFactory(member=a, unit=self.unit_x, channel="front_desk")
+        intake.claim_mark_incomplete(claim=self.incomplete, by=self.users["agent_x"], missing_documents="prescription")
+        self.in_review = ClaimFileFactory(member=a, unit=self.unit_x, status=ClaimStatus.IN_REVIEW)
+        ClaimLineFactory(claim=self.in_review, position=1)
+        self.change_request = ChangeRequest.objects.create(member=a, field="phone", new_value="0612345678")
+        self.attestation = attestation_issue(member=a, by=a.user)
+        self.visit = VisitFactory(unit=self.unit_x, member=a)
+        beneficiary = a.beneficiaries.get(relation="member")
+        slot = SlotFactory(unit=self.unit_x, start=timezone.now() + timedelta(days=3))
+        self.free_slot = SlotFactory(unit=self.unit_x, start=timezone.now() + timedelta(days=4))
+        self.appointment = AppointmentFactory(slot=slot, beneficiary=beneficiary, member=a)
+        self.lab_order = LabOrderFactory(unit=self.unit_x, beneficiary=beneficiary, member=a)
+        self.agreement = PriorAgreement.objects.create(
+            reference="PA-MATRIX-1", beneficiary=beneficiary, valid_from=timezone.localdate(),
+            valid_to=timezone.localdate() + timedelta(days=30))
+        self.batch = PaymentBatch.objects.create(reference="PB-MATRIX-1", status=BatchStatus.EXPORTED,
+                                                 total=Decimal("0.00"))
+
+    @staticmethod
+    def _scan(claim) -> Attachment:
+        from django.core.files.base import ContentFile
+
+        attachment = Attachment(claim=claim, kind="care_sheet", original_name="scan.pdf",
+                                content_type="application/pdf", size=10, sha256="0" * 64)
+        attachment.file.save("scan.pdf", ContentFile(pdf_bytes()), save=True)
+        return attachment
+
+    def kwargs(self, key: str) -> dict:
+        from django.contrib.auth.tokens import default_token_generator
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        user = self.member_a.user
+        beneficiary = self.member_a.beneficiaries.get(relation="member")
+        return {
+            "": {},
+            "member_a": {"?": {"member": self.member_a.pk}},
+            "member_a_post": {"?": {"member": self.member_a.pk, "request_types": "claim_deposit"}},
+            "booking_x": {"?": {"beneficiary": beneficiary.pk, "slot": self.free_slot.pk}},
+            "reset_token": {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                            "token": default_token_generator.make_token(user)},
+            "attestation": {"code": self.attestation.code},
+            "unit_code": {"code": self.unit_x.code},
+            "change_request": {"pk": self.change_request.pk},
+            "received_claim": {"pk": self.received.pk},
+            "received_claim_admin": {"object_id": self.received.pk},
+            "incomplete_claim": {"pk": self.incomplete.pk},
+            "review_claim": {"pk": self.in_review.pk},
+            "draft": {"pk": self.draft.pk},
+            "draft_line": {"pk": self.draft.pk, "line_id": self.draft_line.pk},
+            "draft_attachment": {"pk": self.draft.pk, "attachment_id": self.draft_attachment.pk},
+            "received_attachment": {"pk": self.received_attachment.pk},
+            "appointment": {"pk": self.appointment.pk},
+            "appointment_action": {"pk": self.appointment.pk, "action": "cancel"},
+            "visit": {"pk": self.visit.pk},
+            "visit_action": {"pk": self.visit.pk, "action": "serve"},
+            "lab_order": {"pk": self.lab_order.pk},
+            "agreement": {"pk": self.agreement.pk},
+            "batch": {"pk": self.batch.pk},
+        }[key]
+
+
+@pytest.fixture
+def world(db, settings) -> World:
+    settings.AXES_ENABLED = False  # force_login before every request; lockouts are tested elsewhere
+    with translation.override("en"):
+        yield World()
+
+
+def observe(world: World, role: str, name: str, spec: Row) -> str:
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    kwargs = world.kwargs(spec.kwargs)
+    params = kwargs.pop("?", {})
+    url = reverse(name, kwargs=kwargs)
+    with transaction.atomic():
+        response = client.post(url, params) if spec.method == "POST" else client.get(url, params)
+        transaction.set_rollback(True)
+    status = response.status_code
+    if status == 302:
+        target = response["Location"]
+        if target.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if target.startswith(reverse("login")):
+            return "login"
+        if spec.method == "GET":
+            return "302"
+    if status == 200 or (spec.method == "POST" and status in (302, 400, 409)):
+        return "ok"
+    return str(status)
+
+
+# --- the tests -----------------------------------------------------------------------------------------------------
+
+
+def test_every_page_of_the_site_declares_who_may_see_it():
+    undeclared = sorted(set(routes()) - set(MATRIX))
+    assert not undeclared, (
+        "These routes have no row in tests/security/test_access_matrix.py MATRIX; declare what each role gets: "
+        + ", ".join(f"{name} (/{routes()[name]})" for name in undeclared))
+    stale = sorted(set(MATRIX) - set(routes()))
+    assert not stale, f"MATRIX rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_says_on_every_page(world, role):
+    wrong = []
+    for name, spec in MATRIX.items():
+        got = observe(world, role, name, spec)
+        if got != spec.outcome(role):
+            wrong.append(f"{name}: expected {spec.outcome(role)}, got {got}")
+    assert not wrong, f"{role}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_let_in_only_staff_and_model_pages_only_the_superuser(world, role):
+    wrong = []
+    for name, spec in ADMIN_SAMPLES.items():
+        got = observe(world, role, name, spec)
+        if got != spec.outcome(role):
+            wrong.append(f"{name}: expected {spec.outcome(role)}, got {got}")
+    assert not wrong, f"{role}:\n  " + "\n  ".join(wrong)
