@@ -58,6 +58,29 @@ MATRIX = [
     ("get", "/api/v1/tariff-versions/", None, ANY_STAFF),
     ("post", "/api/v1/acts/", {"code": "NEW", "name_en": "New", "name_fr": "Nouveau", "name_ar": "جديد"},
      _row(401, 403, 403, 403, 403, 403, 201)),
+    ("post", "/api/v1/tariff-versions/", {"act": "C", "effective_from": "2030-01-01", "category": "CONSULTATION",
+                                          "tnr": "140.00"}, _row(401, 403, 403, 403, 403, 403, 201)),
+    ("get", "/api/v1/me/change-requests/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/change-requests/", None, ANY_STAFF),
+    # Creating: the body names side X's unit, slot or beneficiary; out of the caller's reach it is a 400 on
+    # that field (member B naming member A's beneficiary, agent Y naming unit X).
+    ("post", "/api/v1/me/estimate/", "ESTIMATE", _row(401, 200, 400, 403, 403, 403, 403)),
+    ("post", "/api/v1/estimate/", "ESTIMATE", _row(401, 403, 403, 200, 200, 200, 200)),
+    ("post", "/api/v1/me/files/", "DRAFT", _row(401, 201, 400, 403, 403, 403, 403)),
+    ("post", "/api/v1/files/", "DESK_FILE", _row(401, 403, 403, 201, 400, 201, 201)),
+    ("post", "/api/v1/visits/", {"unit": "x", "visitor_name": "Fatima"}, _row(401, 403, 403, 201, 400, 201, 201)),
+    ("patch", "/api/v1/visits/{visit}/", {"outcome": "Informed"}, UNIT_SCOPED),
+    ("post", "/api/v1/visits/{visit}/close/", {}, UNIT_SCOPED),
+    ("post", "/api/v1/visits/{visit}/reopen/", {"note": "Came back"}, UNIT_SCOPED),
+    ("post", "/api/v1/lab-orders/", "LAB_ORDER", _row(401, 403, 403, 201, 400, 201, 201)),
+    ("post", "/api/v1/appointments/", "BOOK_OTHER", _row(401, 403, 403, 201, 400, 201, 201)),
+    ("get", "/api/v1/slots/", None, ANY_STAFF),
+    ("get", "/api/v1/appointments/", None, ANY_STAFF),
+    ("get", "/api/v1/lab-orders/", None, ANY_STAFF),
+    ("get", "/api/v1/prior-agreements/", None, ANY_STAFF),
+    ("get", "/api/v1/units/{unit}/", None, SIGNED_IN),
+    ("get", "/api/v1/payment-batches/{batch}/", None, NETWORK_STAFF),
+    ("post", "/api/v1/payment-batches/{batch}/export/", None, NETWORK_STAFF),
 ]
 
 
@@ -72,16 +95,33 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     x = cast.x
     objects = {"claim": x.claim.pk, "appointment": x.appointment.pk, "member": x.member.pk, "slot": x.slot.pk,
                "visit": x.visit.pk, "lab_order": x.lab_order.pk, "agreement": x.agreement.pk}
+    from claims.models import PaymentBatch
+
+    batch = PaymentBatch.objects.create(reference="PB-1")
+    objects |= {"unit": x.unit.pk, "batch": batch.pk}
+    mine = x.member.beneficiaries.get(relation="member").pk
+    other = cast.y.member.beneficiaries.get(relation="member").pk
+    line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}
+    bodies = {
+        "ESTIMATE": {"beneficiary": mine, "received_on": "2025-03-20", "lines": [line]},
+        "DRAFT": {"beneficiary": mine},
+        "DESK_FILE": {"unit": "x", "member": x.member.pk, "beneficiary": mine, "received_on": "2025-03-20",
+                      "lines": [line]},
+        "LAB_ORDER": {"unit": "x", "beneficiary": mine, "practitioner_name": "Dr Alami", "price": "900.00"},
+        "BOOK_OTHER": {"slot": x.slot.pk, "beneficiary": other},
+    }
     client = client_for(_user(cast, role))
     got, expected = {}, {}
     for method, template, body, statuses in MATRIX:
         url = template.format(**objects)
+        body = bodies.get(body, body) if isinstance(body, str) else body
         response = getattr(client, method)(url, body, format="json") if method != "get" else client.get(url)
         got[f"{method.upper()} {template}"] = response.status_code
         expected[f"{method.upper()} {template}"] = statuses[role]
         if response.status_code >= 400:
             assert set(response.json()) == {"code", "message", "field", "errors"}, url
     assert got == expected
+    assert len(MATRIX) >= 50
 
 
 def test_a_member_b_reading_member_a_file_learns_nothing(cast):
