@@ -10,16 +10,15 @@ PASSWORD = "Member-Password-2026"
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page()
-        messages: list[str] = []
-        page.on("console", lambda message: messages.append(message.text))
-        page.messages = messages
-        yield page
-        browser.close()
+def browser_page(browser):
+    """A page of the suite's one shared Chromium (a second Playwright in the same process would clash)."""
+    context = browser.new_context()
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.messages = messages
+    yield page
+    context.close()
 
 
 def _violations(page) -> list[str]:
