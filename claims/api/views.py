@@ -34,10 +34,10 @@ from claims.selectors import claim_page, claims_for_member, claims_for_staff
 from claims.services import agreements, intake, payments, review
 from claims.services.access_log import health_access_logged
 from claims.services.estimate import claim_estimate
-from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, IsNetworkStaff, StaffReadAdminWrite, member_of
+from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, StaffReadAdminWrite, member_of
 from members.api.serializers import error_responses
-from units.scoping import is_network_staff
 
+from .permissions import CanReview
 from .serializers import (
     ActSerializer,
     ActVersionSerializer,
@@ -487,7 +487,7 @@ class PriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
                                "admins. 409 `already_decided` when it was decided before.")
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        if not is_network_staff(request.user):
+        if not review.user_can_review(request.user):
             raise PermissionDenied()
         agreement = self.get_object()
         data = AgreementDecisionSerializer(data=request.data)
@@ -507,7 +507,7 @@ class PriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
 class PaymentBatchViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Payment batches: one transfer per member, each listing the files it pays. Liquidators and admins."""
 
-    permission_classes = [IsNetworkStaff]
+    permission_classes = [CanReview]
     lookup_value_converter = "int"
     filterset_fields = ["status"]
 

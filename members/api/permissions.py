@@ -9,7 +9,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 
 from units.models import StaffAssignment, StaffRole
-from units.scoping import is_desk_staff, is_network_staff
+from units.scoping import is_desk_staff
 
 
 def member_of(user):
@@ -27,10 +27,6 @@ def is_admin(user) -> bool:
     return user.is_authenticated and (
         user.is_superuser or StaffAssignment.objects.filter(user=user, role=StaffRole.ADMIN).exists()
     )
-
-
-def is_liquidator(user) -> bool:
-    return is_network_staff(user)
 
 
 class ErrorDocumentingSchema(AutoSchema):
@@ -94,13 +90,6 @@ class IsDeskStaff(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_desk_staff(request.user)
-
-
-class IsNetworkStaff(BasePermission):
-    """Liquidators and administrators: every unit."""
-
-    def has_permission(self, request, view) -> bool:
-        return is_network_staff(request.user)
 
 
 class StaffReadAdminWrite(BasePermission):
