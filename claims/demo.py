@@ -54,3 +54,39 @@ def seed_reference() -> dict[str, int]:
         values = asdict(parameters)
         RuleParameters.objects.update_or_create(effective_from=values.pop("effective_from"), defaults=values)
     return {"acts": Act.objects.count(), "categories": Category.objects.count()}
+
+
+def seed_claims() -> int:
+    """A few files for the members with web accounts, registered at their unit's desk (make run's demo).
+
+    Registered through the intake service with fixed idempotency keys, so a second run adds nothing; with no
+    broker configured they are liquidated at once, in-process."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from members.models import Member
+    from units.models import StaffAssignment, StaffRole
+
+    from .services.intake import LineData, claim_register_at_desk, today
+
+    day = today()
+    files = [  # (act code, quantity, billed amount, days before today)
+        [("C", 1, "100.00", 12)],
+        [("CS", 1, "250.00", 9), ("MED", 1, "235.55", 9), ("B", 120, "150.00", 8)],
+        [("K", 400, "7000.00", 6)],  # above the review threshold: waits in the liquidator's queue
+    ]
+    count = 0
+    for member in Member.objects.filter(user__isnull=False).select_related("home_unit").order_by("pk"):
+        agent = StaffAssignment.objects.filter(unit=member.home_unit, role=StaffRole.FRONT_DESK).first()
+        beneficiary = member.beneficiaries.get(relation="member")
+        if agent is None:
+            continue
+        for index, lines in enumerate(files):
+            claim_register_at_desk(
+                member=member, beneficiary=beneficiary, unit=member.home_unit, by=agent.user,
+                received_on=day - timedelta(days=2), provider_name="Cabinet Dr. Benjelloun",
+                idempotency_key=f"demo-{member.membership_number}-{index}",
+                lines=[LineData(act_code=code, care_date=day - timedelta(days=days_ago), quantity=quantity,
+                                billed_amount=Decimal(amount)) for code, quantity, amount, days_ago in lines])
+            count += 1
+    return count

@@ -41,3 +41,13 @@ def test_seed_demo_covers_every_eligibility_situation(demo_data):
     assert Member.objects.filter(mutual__is_ours=False).exists()
     assert User.objects.filter(is_superuser=True, username="admin").exists()
     assert StaffAssignment.objects.filter(role="liquidator").exists()
+
+
+def test_seed_demo_with_claims_registers_the_demo_files_once(db):
+    from claims.models import ClaimFile
+
+    call_command("seed_demo", "--with-claims", verbosity=0)
+    first = sorted(ClaimFile.objects.values_list("tracking_code", "member__membership_number", "channel"))
+    call_command("seed_demo", "--with-claims", verbosity=0)
+    assert sorted(ClaimFile.objects.values_list("tracking_code", "member__membership_number", "channel")) == first
+    assert len(first) == 9 and {channel for _, _, channel in first} == {"front_desk"}

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from claims.demo import seed_reference
+from claims.demo import seed_claims, seed_reference
 from members.demo import seed_members
 from units.demo import seed_desk, seed_units
 
@@ -9,12 +9,18 @@ from units.demo import seed_desk, seed_units
 class Command(BaseCommand):
     help = "Loads the demo data (units, tariffs, members, staff). Idempotent: running it twice changes nothing."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--with-claims", action="store_true",
+                            help="also register a few claim files for the members with web accounts")
+
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
         units = seed_units()
         reference = seed_reference()
         counts = seed_members()
         seed_desk()  # slots, appointments, visits, lab orders: needs the members and staff
+        if options["with_claims"]:
+            seed_claims()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(units)} units, {reference['acts']} acts, {counts['members']} members, "
             f"{counts['beneficiaries']} beneficiaries."
