@@ -6,6 +6,7 @@ from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 
 from units.models import StaffAssignment, StaffRole
@@ -60,6 +61,14 @@ class ErrorDocumentingSchema(AutoSchema):
         return responses
 
 
+class ApiPagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (25 by default, at most 100)."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
 class ApiViewMixin:
     """Token first, so an anonymous call gets 401 with `WWW-Authenticate: Token`; session for the pages.
 
@@ -69,6 +78,7 @@ class ApiViewMixin:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     schema = ErrorDocumentingSchema()
+    pagination_class = ApiPagination
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -233,3 +233,11 @@ def test_a_liquidator_exports_then_confirms_a_payment_batch_and_an_agent_cannot(
     confirmed = client_for(cast.liquidator).post(url + "confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
     assert client_for(cast.liquidator).get(url).json()["transfers"] == []
+
+
+def test_lists_are_paginated_with_a_page_size_the_client_chooses_up_to_100(cast):
+    client = client_for(cast.x.agent)
+    page = client.get("/api/v1/acts/?page_size=5").json()
+    assert (page["count"], len(page["results"])) == (12, 5) and "page=2" in page["next"]
+    assert len(client.get("/api/v1/acts/?page_size=1000").json()["results"]) == 12  # capped at 100
+    assert client.get("/api/v1/acts/?page=99").status_code == 404
