@@ -2,8 +2,9 @@
 a front-desk agent, every GET and the read-only POSTs (estimates), with no 5xx and no response that breaks the
 schema (status codes, content types, bodies).
 
-A third run sends the writes (every other operation) as the agent, 5 examples each: random but schema-valid
-bodies must be refused cleanly (4xx in the error format), never crash.
+A third run sends the writes (every other operation) as the agent, 5 examples each: schema-valid bodies must
+get an answer the schema documents (done, or refused in the error format), never a crash. Ids and codes are
+steered half the time to real objects of both sides (see _steer), so the calls reach the services.
 
 Bounded: 10 positive examples per read, deterministic, no shrinking, no example database."""
 
