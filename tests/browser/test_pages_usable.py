@@ -63,3 +63,25 @@ def test_the_main_pages_fit_a_phone_and_have_no_serious_accessibility_violation(
         assert page.errors == [], (url, page.errors)
     assert too_wide == {}
     assert violations == {}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_on_a_phone_the_menu_folds_behind_a_toggle_and_the_language_stays_at_hand(lang, seeded, new_page):
+    page = new_page(lang, width=PHONE, height=800)
+    login(page, "0000000018")
+    page.goto("/me/")
+    menu = page.locator("#main-menu")
+    assert not menu.is_visible()
+    assert page.locator("nav button[name=language]").first.is_visible()
+    page.locator("label[for=nav-toggle]").click()
+    assert menu.is_visible()
+    shot(page, "phone", lang, "menu-open")
+    menu.locator("a[href='/me/claims/']").click()
+    page.wait_for_url("**/me/claims/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+
+    desktop = new_page(lang)
+    login(desktop, "0000000018")
+    desktop.goto("/me/")
+    assert desktop.locator("#main-menu a[href='/me/claims/']").is_visible()
+    assert not desktop.locator("label[for=nav-toggle]").is_visible()
