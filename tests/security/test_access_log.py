@@ -35,7 +35,7 @@ def sefrou(db):
 @pytest.fixture
 def member(db, taounate):
     reference()
-    return MemberFactory(user=UserFactory(), home_unit=taounate)
+    return MemberFactory(user=UserFactory(language="en"), home_unit=taounate)
 
 
 @pytest.fixture
@@ -214,7 +214,7 @@ def test_a_member_sees_who_opened_their_files_from_which_unit_and_what_they_did(
 
 def test_a_member_does_not_see_reads_of_another_members_files(client, claim, agent, taounate):
     health_access_record(user=agent, claim=claim, action="desk_page")
-    other = MemberFactory(user=UserFactory())
+    other = MemberFactory(user=UserFactory(language="en"))
     client.force_login(other.user)
     response = client.get(reverse("claims:member_access_log"))
     assert response.status_code == 200
