@@ -5,7 +5,8 @@ member A, member B, a front-desk agent of unit X, an agent of unit Y, a liquidat
 parameters are filled from a small world where the objects belong to member A and to unit X, so member B and the
 agent of unit Y are the outsiders: they must get 404, never the page. A new page with no row fails the suite,
 so every future page declares who may see it. Every request runs in a savepoint that is rolled back, so a POST
-that succeeds (approve, cancel, submit) changes nothing for the next one.
+that succeeds (approve, cancel, submit) changes nothing for the next one. Every POST row is also posted without
+its CSRF token by a role allowed to post, and must be refused (403).
 
 Outcomes: "ok" (200; for a POST, any answer that is not a refusal: 200, 302 elsewhere than the login page,
 400 or 409), "login" (302 to the login page), "302" (a GET sent elsewhere than the login page), "404", "403".
@@ -13,6 +14,8 @@ Pages of the claims app answer 404 to the wrong role as well as to the wrong obj
 answer 403 to the wrong role (before any object is looked up, so nothing about the object leaks) and 404 to the
 wrong object."""
 
+import sys
+import types
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -174,7 +177,11 @@ ADMIN_SAMPLES: dict[str, Row] = {
 
 def routes() -> dict[str, str]:
     """Every named route of the site (name -> route pattern), walking the resolver."""
-    found: dict[str, str] = {}
+    return {name: route for name, (route, _) in _walk().items()}
+
+
+def _walk() -> dict[str, tuple[str, object]]:
+    found: dict[str, tuple[str, object]] = {}
 
     def walk(patterns, prefix: str, namespace: str) -> None:
         for pattern in patterns:
@@ -187,7 +194,7 @@ def routes() -> dict[str, str]:
                 if any(route.startswith(prefix) for prefix in EXEMPT_PREFIXES):
                     continue
                 name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
-                found[name or route] = route
+                found[name or route] = (route, pattern.callback)
 
     walk(get_resolver().url_patterns, "", "")
     return found
@@ -287,8 +294,8 @@ def world(db, settings) -> World:
         yield World()
 
 
-def observe(world: World, role: str, name: str, spec: Row) -> str:
-    client = Client()
+def observe(world: World, role: str, name: str, spec: Row, *, csrf: bool = False) -> str:
+    client = Client(enforce_csrf_checks=csrf)
     user = world.users[role]
     if user is not None:
         client.force_login(user)
@@ -342,3 +349,37 @@ def test_admin_pages_let_in_only_staff_and_model_pages_only_the_superuser(world,
         if got != spec.outcome(role):
             wrong.append(f"{name}: expected {spec.outcome(role)}, got {got}")
     assert not wrong, f"{role}:\n  " + "\n  ".join(wrong)
+
+
+def test_a_new_page_without_a_row_is_reported_by_name(settings, monkeypatch):
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    urlconf = types.ModuleType("tests_security_matrix_urls")
+    urlconf.urlpatterns = [path("", include("mutuelle.urls")),
+                           path("brand-new-page/", lambda request: HttpResponse("hi"), name="brand_new_page")]
+    monkeypatch.setitem(sys.modules, urlconf.__name__, urlconf)
+    settings.ROOT_URLCONF = urlconf.__name__
+    clear_url_caches()
+    try:
+        with pytest.raises(AssertionError, match=r"brand_new_page \(/brand-new-page/\)"):
+            test_every_page_of_the_site_declares_who_may_see_it()
+    finally:
+        clear_url_caches()
+
+
+def test_no_page_of_the_site_is_exempt_from_csrf():
+    exempt = [name for name, (_, callback) in _walk().items() if getattr(callback, "csrf_exempt", False)]
+    assert not exempt
+
+
+def test_every_form_of_the_site_refuses_a_post_without_its_csrf_token_even_from_a_role_allowed_to_post(world):
+    accepted = []
+    for name, spec in MATRIX.items():
+        if spec.method != "POST":
+            continue
+        role = next(role for role in ROLES if spec.outcome(role) == "ok")
+        got = observe(world, role, name, spec, csrf=True)
+        if got != "403":
+            accepted.append(f"{name} as {role}: {got}")
+    assert not accepted, "posted without a CSRF token and not refused: " + ", ".join(accepted)
