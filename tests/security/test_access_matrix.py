@@ -40,7 +40,7 @@ ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator"
 
 # Routes outside this matrix, with the reason. Anything else the resolver lists must have a MATRIX row.
 EXEMPT_PREFIXES = {
-    "api/": "the API has its own permission matrix (tests/api/test_permission_matrix.py)",
+    "api/": "the API has its own permission matrix (tests/api/test_permissions.py)",
     "admin/": "Django's admin: staff flag and model permissions; sampled in ADMIN_SAMPLES below",
 }
 
