@@ -109,3 +109,17 @@ class StaffReadAdminWrite(BasePermission):
         if request.method in SAFE_METHODS:
             return is_desk_staff(request.user)
         return is_admin(request.user)
+
+
+class RegistryStaff(BasePermission):
+    """The member registry: every staff account reads; administrators, unit managers and front-desk agents write
+    (members.services decides who, and checks again)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not is_desk_staff(request.user):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        from members.services import user_may_edit_registry
+
+        return user_may_edit_registry(user=request.user)

@@ -13,6 +13,7 @@ from members.models import (
     Mutual,
     StudentPeriod,
 )
+from units.models import ServiceUnit
 
 # --- errors (shared by every v1 endpoint) ---------------------------------------------------------------------
 
@@ -195,3 +196,83 @@ class ChangeRequestCreateSerializer(serializers.Serializer):
 class ChangeRequestDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# --- the registry's writes (staff) ----------------------------------------------------------------------------
+# These serializers parse types and lengths only; the registry's rules (formats, uniqueness, dates, overlaps)
+# are checked by members.services, whose refusals come back as 400 on the field at fault.
+
+
+def _parse_only(*fields: str, optional: tuple[str, ...] = ()) -> dict:
+    return {name: {"validators": [], **({"required": False} if name in optional else {})} for name in fields}
+
+
+class MemberWriteSerializer(serializers.ModelSerializer):
+    mutual = serializers.SlugRelatedField(
+        slug_field="code", queryset=Mutual.objects.all(), required=False,
+        help_text="Code of the member's mutual; our own mutual when left out.")
+    home_unit = serializers.SlugRelatedField(slug_field="code", queryset=ServiceUnit.objects.all(), required=False,
+                                             allow_null=True, help_text="Code of the member's home service unit.")
+
+    class Meta:
+        model = Member
+        fields = ["membership_number", "mutual", "cin", "first_name", "last_name", "first_name_ar", "last_name_ar",
+                  "birth_date", "sex", "employer", "grade", "phone", "email", "address", "iban", "home_unit"]
+        validators: list = []
+        extra_kwargs = {
+            **_parse_only(*fields), "membership_number": {"validators": [], "required": False, "help_text": (
+                "Left out: the next number of the sequence, with its check digit. Cannot be changed later.")},
+            "cin": {"validators": [], "help_text": "National ID: one or two letters then up to six digits, unique."},
+            "phone": {"validators": [], "help_text": "Moroccan phone number (stored as +212…)."},
+            "iban": {"validators": [], "help_text": "Moroccan IBAN (MA + 26 digits), checked mod 97. Set by staff, "
+                                                    "it applies at once and is recorded in the history."},
+        }
+
+
+class MemberUpdateSerializer(MemberWriteSerializer):
+    class Meta(MemberWriteSerializer.Meta):
+        fields = [name for name in MemberWriteSerializer.Meta.fields if name != "membership_number"]
+        extra_kwargs = {name: kwargs for name, kwargs in MemberWriteSerializer.Meta.extra_kwargs.items()
+                        if name != "membership_number"}
+
+
+class BeneficiaryWriteSerializer(serializers.ModelSerializer):
+    relation = serializers.ChoiceField(choices=[("spouse", "spouse"), ("child", "child")],
+                                       help_text="`spouse` or `child` (the member himself is added with the member).")
+
+    class Meta:
+        model = Beneficiary
+        fields = ["relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
+                  "marriage_start", "marriage_end", "disabled"]
+        extra_kwargs = {
+            **_parse_only(*fields),
+            "marriage_end": {"validators": [], "help_text": "Spouse only: the marriage ended (divorce, death); "
+                                                            "covered up to this day."},
+            "disabled": {"validators": [], "help_text": "Child only: a disabled child is covered whatever his age."},
+        }
+
+
+class BeneficiaryUpdateSerializer(BeneficiaryWriteSerializer):
+    class Meta(BeneficiaryWriteSerializer.Meta):
+        fields = [name for name in BeneficiaryWriteSerializer.Meta.fields if name != "relation"]
+
+
+class StudentPeriodWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StudentPeriod
+        fields = ["start", "end"]
+        extra_kwargs = _parse_only(*fields)
+
+
+class AffiliationWriteSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=AffiliationStatus.choices, required=False,
+                                     help_text="Administrative status (active when left out).")
+
+    class Meta:
+        model = AffiliationPeriod
+        fields = ["start", "end", "status", "complementary"]
+        extra_kwargs = {**_parse_only(*fields, optional=("end", "complementary")),
+                        "end": {"validators": [], "required": False, "allow_null": True,
+                                "help_text": "Last day covered; null or left out: open."},
+                        "complementary": {"validators": [], "required": False,
+                                          "help_text": "The complementary cover applies (true when left out)."}}

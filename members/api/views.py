@@ -1,5 +1,5 @@
 """Members API: the member's own profile (/me/) and the staff's member registry. Reads go through
-members.selectors; nothing here decides who is covered."""
+members.selectors, writes through members.services; nothing here decides who is covered."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -10,16 +10,25 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from members import services
-from members.models import ChangeRequest, Member
-from members.selectors import member_overview, member_search
+from members.models import AffiliationPeriod, Beneficiary, ChangeRequest, Member, StudentPeriod
+from members.selectors import beneficiary_eligibility, member_overview, member_search
 
-from .permissions import ApiViewMixin, IsDeskStaff, IsMember, member_of
+from .permissions import ApiViewMixin, IsDeskStaff, IsMember, RegistryStaff, member_of
 from .serializers import (
+    AffiliationSerializer,
+    AffiliationWriteSerializer,
+    BeneficiaryUpdateSerializer,
+    BeneficiaryWithEligibilitySerializer,
+    BeneficiaryWriteSerializer,
     ChangeRequestCreateSerializer,
     ChangeRequestDecisionSerializer,
     ChangeRequestSerializer,
     MemberDetailSerializer,
     MemberSerializer,
+    MemberUpdateSerializer,
+    MemberWriteSerializer,
+    StudentPeriodSerializer,
+    StudentPeriodWriteSerializer,
     error_responses,
     member_detail_data,
 )
@@ -40,9 +49,11 @@ class MeView(ApiViewMixin, generics.GenericAPIView):
 
 @extend_schema(tags=["members"])
 class MemberViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The member registry, for every staff account (a member may walk into any unit)."""
+    """The member registry: every staff account reads it (a member may walk into any unit); administrators,
+    unit managers and front-desk agents write it (liquidators read only)."""
 
-    permission_classes = [IsDeskStaff]
+    permission_classes = [RegistryStaff]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     serializer_class = MemberSerializer
     lookup_value_converter = "int"
     filterset_fields = {"membership_number": ["exact"], "cin": ["exact"], "mutual__code": ["exact"],
@@ -68,6 +79,115 @@ class MemberViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     def retrieve(self, request, *args, **kwargs):
         member = get_object_or_404(Member.objects.only("pk"), pk=kwargs["pk"])
         return Response(member_detail_data(member_overview(member=member), self.get_serializer_context()))
+
+    def _detail(self, member: Member, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(member_detail_data(member_overview(member=member), self.get_serializer_context()),
+                        status=status_code)
+
+    def _member(self, pk) -> Member:
+        return get_object_or_404(Member.objects.only("pk", "birth_date"), pk=pk)
+
+    @extend_schema(request=MemberWriteSerializer, responses={201: MemberDetailSerializer},
+                   description="Registers a member and his own beneficiary row. Refusals (400, on the field): "
+                               "`cin`, `unique` (CIN or membership number taken), `membership_number`, `iban`, "
+                               "`iban_country`, `phone`, `invalid` (email), `future_birth_date`.")
+    def create(self, request):
+        data = MemberWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.member_create(by=request.user, **data.validated_data)
+        return self._detail(member, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberUpdateSerializer, responses={200: MemberDetailSerializer},
+                   description="Changes the fields sent. A bank account applies at once (recorded in the history) "
+                               "and replaces the member's own request still waiting. Refusals as on create.")
+    def partial_update(self, request, pk=None):
+        member = self._member(pk)
+        data = MemberUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.member_update(by=request.user, member=member, **data.validated_data)
+        return self._detail(member)
+
+    def _beneficiary_data(self, beneficiary: Beneficiary) -> dict:
+        beneficiary = Beneficiary.objects.prefetch_related("student_periods").get(pk=beneficiary.pk)
+        context = {**self.get_serializer_context(),
+                   "eligibility": {beneficiary.pk: beneficiary_eligibility(beneficiary=beneficiary)}}
+        return BeneficiaryWithEligibilitySerializer(beneficiary, context=context).data
+
+    def _beneficiary(self, pk, beneficiary_id) -> Beneficiary:
+        return get_object_or_404(Beneficiary, member_id=self._member(pk).pk, pk=beneficiary_id)
+
+    @extend_schema(operation_id="members_beneficiaries_create", request=BeneficiaryWriteSerializer,
+                   responses={201: BeneficiaryWithEligibilitySerializer},
+                   description="Adds a spouse or a child; the answer shows the eligibility today. Refusals (400): "
+                               "`child_birth_date` (a child born less than 12 years after the member), "
+                               "`future_birth_date`, `not_a_spouse` (marriage dates on a child), `not_a_child` "
+                               "(disability on a spouse), `end_before_start`, `cin`.")
+    @action(detail=True, methods=["post"], url_path="beneficiaries", url_name="beneficiaries")
+    def beneficiary_add(self, request, pk=None):
+        member = self._member(pk)
+        data = BeneficiaryWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        beneficiary = services.beneficiary_add(by=request.user, member=member, **data.validated_data)
+        return Response(self._beneficiary_data(beneficiary), status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="members_beneficiaries_partial_update", request=BeneficiaryUpdateSerializer,
+                   responses={200: BeneficiaryWithEligibilitySerializer},
+                   description="Changes a spouse's or a child's data (a marriage end, the disability flag...). "
+                               "The member's own row follows the member (`self_beneficiary`). Refusals as on create.")
+    @action(detail=True, methods=["patch"], url_path="beneficiaries/<int:beneficiary_id>",
+            url_name="beneficiary")
+    def beneficiary_update(self, request, pk=None, beneficiary_id=None):
+        beneficiary = self._beneficiary(pk, beneficiary_id)
+        data = BeneficiaryUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        beneficiary = services.beneficiary_update(by=request.user, beneficiary=beneficiary, **data.validated_data)
+        return Response(self._beneficiary_data(beneficiary))
+
+    @extend_schema(operation_id="members_student_periods_create", request=StudentPeriodWriteSerializer,
+                   responses={201: StudentPeriodSerializer},
+                   description="A child's student period. Refusals (400): `not_a_child`, `end_before_start`, "
+                               "`before_birth`, `overlap`.")
+    @action(detail=True, methods=["post"], url_path="beneficiaries/<int:beneficiary_id>/student-periods",
+            url_name="student-periods")
+    def student_period_add(self, request, pk=None, beneficiary_id=None):
+        beneficiary = self._beneficiary(pk, beneficiary_id)
+        data = StudentPeriodWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.student_period_add(by=request.user, beneficiary=beneficiary, **data.validated_data)
+        return Response(StudentPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="members_student_periods_destroy", request=None, responses={204: None})
+    @action(detail=True, methods=["delete"],
+            url_path="beneficiaries/<int:beneficiary_id>/student-periods/<int:period_id>",
+            url_name="student-period")
+    def student_period_remove(self, request, pk=None, beneficiary_id=None, period_id=None):
+        beneficiary = self._beneficiary(pk, beneficiary_id)
+        period = get_object_or_404(StudentPeriod, beneficiary=beneficiary, pk=period_id)
+        services.student_period_remove(by=request.user, student_period=period)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(operation_id="members_affiliations_create", request=AffiliationWriteSerializer,
+                   responses={201: AffiliationSerializer},
+                   description="A span of cover (open when `end` is null) with the complementary flag. Refusals "
+                               "(400): `end_before_start`, `overlap` (a member has one period at a time).")
+    @action(detail=True, methods=["post"], url_path="affiliations", url_name="affiliations")
+    def affiliation_add(self, request, pk=None):
+        member = self._member(pk)
+        data = AffiliationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.affiliation_add(by=request.user, member=member, **data.validated_data)
+        return Response(AffiliationSerializer(period).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="members_affiliations_partial_update", request=AffiliationWriteSerializer,
+                   responses={200: AffiliationSerializer},
+                   description="Closes, suspends or changes a period (fields sent only). Refusals as on create.")
+    @action(detail=True, methods=["patch"], url_path="affiliations/<int:affiliation_id>", url_name="affiliation")
+    def affiliation_update(self, request, pk=None, affiliation_id=None):
+        affiliation = get_object_or_404(AffiliationPeriod, member_id=self._member(pk).pk, pk=affiliation_id)
+        data = AffiliationWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        period = services.affiliation_update(by=request.user, affiliation=affiliation, **data.validated_data)
+        return Response(AffiliationSerializer(period).data)
 
 
 @extend_schema(tags=["me"])
