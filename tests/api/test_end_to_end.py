@@ -1,5 +1,6 @@
-"""End to end through the API and a real Celery worker: a member with a spouse and a child, a paper file
-registered at a unit, liquidated by the worker, its amounts read back = worked example 1 of liquidation.md."""
+"""End to end through the API and a real Celery worker: a member with a spouse and a child registered by the
+desk, a paper file registered at a unit, liquidated by the worker, its amounts read back = worked example 1 of
+liquidation.md."""
 
 from datetime import date
 
@@ -7,7 +8,10 @@ import pytest
 
 from claims.demo import seed_reference
 from claims.models import ClaimFile
-from tests.factories import MemberFactory, SpouseFactory, StaffUserFactory, UserFactory
+from members.identifiers import moroccan_iban_from_rib
+from members.models import Member
+from members.services import member_activate
+from tests.factories import PASSWORD, MutualFactory, StaffUserFactory
 from tests.worker import wait_for
 from units.models import ServiceUnit, StaffAssignment, StaffRole
 
@@ -22,13 +26,26 @@ def test_a_file_registered_through_the_api_is_liquidated_by_the_worker_as_worked
                                       city="Taounate", region="Fès-Meknès")
     agent = StaffUserFactory(username="agent.taounate")
     StaffAssignment.objects.create(user=agent, unit=unit, role=StaffRole.FRONT_DESK)
-    # The registry has no write service yet (members/services.py), so the family is created directly; every
-    # other step goes through the API.
-    member = MemberFactory(user=UserFactory(username="member.m"), affiliated_since=date(2020, 1, 1))
-    SpouseFactory(member=member)
-    SpouseFactory(member=member, relation="child", first_name="Yasmine", birth_date=date(2012, 9, 1),
-                  marriage_start=None)
+    MutualFactory()
     desk = client_for(agent)
+    registered = desk.post("/api/v1/members/", {
+        "cin": "AB123456", "first_name": "Amina", "last_name": "Alaoui", "birth_date": "1980-05-17", "sex": "F",
+        "iban": moroccan_iban_from_rib("011780000012345678901234"), "home_unit": "taounate"}, format="json")
+    assert registered.status_code == 201, registered.json()
+    base = f"/api/v1/members/{registered.json()['id']}"
+    for url, body in [
+        (f"{base}/affiliations/", {"start": "2020-01-01", "complementary": True}),
+        (f"{base}/beneficiaries/", {"relation": "spouse", "first_name": "Karim", "last_name": "Alaoui",
+                                    "birth_date": "1978-02-02", "sex": "M", "marriage_start": "2005-07-01"}),
+        (f"{base}/beneficiaries/", {"relation": "child", "first_name": "Yasmine", "last_name": "Alaoui",
+                                    "birth_date": "2012-09-01", "sex": "F"}),
+    ]:
+        response = desk.post(url, body, format="json")
+        assert response.status_code == 201, response.json()
+    # The member opens his web account as on the activation page (the API has no activation endpoint).
+    member_activate(membership_number=registered.json()["membership_number"], cin="AB123456",
+                    birth_date=date(1980, 5, 17), password=PASSWORD)
+    member = Member.objects.select_related("user").get(pk=registered.json()["id"])
 
     family = desk.get(f"/api/v1/members/{member.pk}/").json()
     assert sorted(b["relation"] for b in family["beneficiaries"]) == ["child", "member", "spouse"]

@@ -4,6 +4,8 @@ object exists (404); an agent never reaches another unit's objects (404)."""
 
 import pytest
 
+from tests.factories import BeneficiaryFactory, StudentPeriodFactory
+
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,9 @@ ANY_STAFF = _row(401, 403, 403, 200, 200, 200, 200)
 MEMBERS_ONLY = _row(401, 200, 200, 403, 403, 403, 403)
 NETWORK_STAFF = _row(401, 403, 403, 403, 403, 200, 200)
 SIGNED_IN = _row(401, 200, 200, 200, 200, 200, 200)
+# The registry is network-wide: any desk agent, manager or admin writes it; liquidators only read it.
+REGISTRY_WRITE = _row(401, 403, 403, 200, 200, 403, 200)
+REGISTRY_CREATE = _row(401, 403, 403, 201, 201, 403, 201)
 
 # (method, url with {placeholders} filled from side X's objects, body, expected statuses)
 MATRIX = [
@@ -81,6 +86,16 @@ MATRIX = [
     ("get", "/api/v1/units/{unit}/", None, SIGNED_IN),
     ("get", "/api/v1/payment-batches/{batch}/", None, NETWORK_STAFF),
     ("post", "/api/v1/payment-batches/{batch}/export/", None, NETWORK_STAFF),
+    ("post", "/api/v1/members/", "NEW_MEMBER", REGISTRY_CREATE),
+    ("patch", "/api/v1/members/{member}/", {"phone": "0612345678"}, REGISTRY_WRITE),
+    ("post", "/api/v1/members/{member}/beneficiaries/", "NEW_CHILD", REGISTRY_CREATE),
+    ("patch", "/api/v1/members/{member}/beneficiaries/{child}/", {"disabled": True}, REGISTRY_WRITE),
+    ("post", "/api/v1/members/{member}/beneficiaries/{child}/student-periods/",
+     {"start": "2030-09-01", "end": "2031-07-31"}, REGISTRY_CREATE),
+    ("delete", "/api/v1/members/{member}/beneficiaries/{child}/student-periods/{student_period}/", None,
+     _row(401, 403, 403, 204, 204, 403, 204)),
+    ("post", "/api/v1/members/{member}/affiliations/", {"start": "1990-01-01", "end": "1999-12-31"}, REGISTRY_CREATE),
+    ("patch", "/api/v1/members/{member}/affiliations/{affiliation}/", {"complementary": False}, REGISTRY_WRITE),
 ]
 
 
@@ -99,6 +114,9 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
 
     batch = PaymentBatch.objects.create(reference="PB-1")
     objects |= {"unit": x.unit.pk, "batch": batch.pk}
+    period = StudentPeriodFactory(beneficiary=BeneficiaryFactory(member=x.member))
+    objects |= {"child": period.beneficiary_id, "student_period": period.pk,
+                "affiliation": x.member.affiliations.get().pk}
     mine = x.member.beneficiaries.get(relation="member").pk
     other = cast.y.member.beneficiaries.get(relation="member").pk
     line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}
@@ -109,6 +127,10 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
                       "lines": [line]},
         "LAB_ORDER": {"unit": "x", "beneficiary": mine, "practitioner_name": "Dr Alami", "price": "900.00"},
         "BOOK_OTHER": {"slot": x.slot.pk, "beneficiary": other},
+        "NEW_MEMBER": {"cin": "AB123456", "first_name": "Amina", "last_name": "Alaoui", "birth_date": "1980-05-17",
+                       "sex": "F"},
+        "NEW_CHILD": {"relation": "child", "first_name": "Sara", "last_name": "A", "birth_date": "2003-01-01",
+                      "sex": "F"},
     }
     client = client_for(_user(cast, role))
     got, expected = {}, {}
@@ -121,7 +143,7 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
         if response.status_code >= 400:
             assert set(response.json()) == {"code", "message", "field", "errors"}, url
     assert got == expected
-    assert len(MATRIX) >= 50
+    assert len(MATRIX) >= 60
 
 
 def test_a_member_b_reading_member_a_file_learns_nothing(cast):
