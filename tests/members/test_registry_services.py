@@ -215,3 +215,27 @@ def test_an_update_with_nothing_new_writes_no_history_row(agent):
     services.member_update(by=agent, member=member, first_name="Amina", cin="ab123456")
     assert member.history.count() == 1
     assert Beneficiary.history.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_desks_registering_at_the_same_moment_get_distinct_numbers(agent):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    numbers: list[str] = []
+
+    def register(cin: str) -> None:
+        try:
+            barrier.wait()
+            numbers.append(_register(agent, cin=cin).membership_number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(cin,)) for cin in ("AB1", "AB2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(numbers)) == 2 and Member.objects.count() == 2
