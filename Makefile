@@ -23,7 +23,7 @@ install: $(STAMP)
 run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --with-claims
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} STAFF_OTP_REQUIRED=$${STAFF_OTP_REQUIRED:-false} $(PY) manage.py runserver $(HOST):$(PORT)
 
 apt-deps:
 	@bash scripts/ensure-apt.sh
