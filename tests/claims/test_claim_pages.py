@@ -381,3 +381,14 @@ def test_the_admin_changelist_finds_a_file_by_tracking_code_with_constant_querie
     assert client.get(reverse("admin:claims_claimfile_change", args=[claim.pk])).status_code == 200
     for model in ["claimline", "attachment", "prioragreement"]:
         assert client.get(reverse(f"admin:claims_{model}_changelist")).status_code == 200
+
+
+def test_the_file_list_pages_link_to_each_other_and_keep_the_filter(client, member):
+    client.force_login(member.user)
+    for _ in range(30):
+        file_with_lines(member, 1, status="received")
+    url = reverse("claims:member_claims")
+    first = client.get(url + "?status=received").content.decode()
+    assert "status=received&amp;page=2" in first
+    second = client.get(url + "?status=received&page=2").content.decode()
+    assert "status=received&amp;page=1" in second and "page=3" not in second
