@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from units.selectors import member_upcoming_appointments
+
 from . import selectors, services
 from .attestation_pdf import render_attestation
 from .forms import ActivationForm, ChangeRequestForm
@@ -75,7 +77,9 @@ def activate(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     overview = selectors.member_overview(member=member)
     latest_files = selectors.member_latest_files(member=member)
-    return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files})
+    appointments = member_upcoming_appointments(member=member)
+    return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
+                                                      "appointments": appointments})
 
 
 @member_required

@@ -136,6 +136,12 @@ def member_appointments(*, member: Member) -> QuerySet[Appointment]:
             .select_related("slot", "slot__unit", "slot__service", "beneficiary").order_by("-slot__start", "-id"))
 
 
+def member_upcoming_appointments(*, member: Member, limit: int = 5) -> QuerySet[Appointment]:
+    """The member's booked appointments still to come, soonest first (the dashboard's short list)."""
+    return (Appointment.objects.filter(member=member, status=AppointmentStatus.BOOKED, slot__start__gte=timezone.now())
+            .select_related("slot", "slot__unit", "slot__service", "beneficiary").order_by("slot__start", "id")[:limit])
+
+
 def day_sheet(*, unit: ServiceUnit, day: date, practitioner_name: str | None = None) -> QuerySet[Slot]:
     """A unit's slots on `day` with their live appointments, for the printable sheet per practitioner."""
     start, end = local_day_bounds(day)

@@ -270,3 +270,22 @@ def test_a_member_resets_a_forgotten_password_by_email(client, owner, mailoutbox
     assert form_page.context["validlink"]
     client.post(form_page.redirect_chain[-1][0], {"new_password1": STRONG, "new_password2": STRONG})
     assert Member.objects.get(pk=owner.pk).user.check_password(STRONG)
+
+
+def test_the_dashboard_lists_the_members_next_appointments_and_not_anyone_elses(client, owner, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.units.factories import AppointmentFactory, SlotFactory
+
+    own = owner.beneficiaries.get(relation="member")
+    AppointmentFactory(beneficiary=own, slot=SlotFactory(practitioner_name="Dr Own Upcoming"))
+    AppointmentFactory(beneficiary=own, slot=SlotFactory(practitioner_name="Dr Own Past",
+                                                         start=timezone.now() - timedelta(days=3)))
+    AppointmentFactory(beneficiary=own, status="cancelled", slot=SlotFactory(practitioner_name="Dr Own Cancelled"))
+    AppointmentFactory(beneficiary=outsider.beneficiaries.get(relation="member"),
+                       slot=SlotFactory(practitioner_name="Dr Someone Else"))
+    page = log_in(client, owner).get("/me/").content.decode()
+    assert "Dr Own Upcoming" in page
+    assert "Dr Own Past" not in page and "Dr Own Cancelled" not in page and "Dr Someone Else" not in page
