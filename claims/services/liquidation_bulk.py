@@ -71,14 +71,16 @@ def _status_changes_write(priced: list[Priced]) -> None:
         return
     rows = []
     for item in priced:
-        rows.append((item.file.id, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, ""))
-        rows.append((item.file.id, ClaimStatus.LIQUIDATING.value, str(item.status), item.error))
+        rows.append((item.file.id, 1, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, ""))
+        rows.append((item.file.id, 2, ClaimStatus.LIQUIDATING.value, str(item.status), item.error))
+    # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
+    # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at) "
             f"SELECT v.claim_id, v.from_status, v.to_status, v.reason, %s "
-            f"FROM (VALUES {_values(rows, ('bigint', 'text', 'text', 'text'))}) "
-            "AS v(claim_id, from_status, to_status, reason) ORDER BY v.claim_id",
+            f"FROM (VALUES {_values(rows, ('bigint', 'integer', 'text', 'text', 'text'))}) "
+            "AS v(claim_id, step, from_status, to_status, reason) ORDER BY v.claim_id, v.step",
             [timezone.now()],
         )
 
