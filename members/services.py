@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,7 +229,13 @@ def _save(instance, *, by: User, reason: str) -> None:
     instance.full_clean()
     instance._history_user = by
     instance._change_reason = reason
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # full_clean checked uniqueness, but another desk may have saved the same CIN or number since then.
+        raise ValidationError(_("Another record with the same national ID or number was saved at the same "
+                                "moment: search for it before registering again."), code="unique") from None
 
 
 def _clean_contact(values: dict) -> dict:
@@ -259,8 +265,9 @@ def _next_membership_number() -> str:
 
     # Two desks registering at once would read the same highest number: a transaction-level advisory lock
     # serialises the read-then-insert (released at commit).
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MEMBERSHIP_NUMBER_LOCK])
+    if connection.vendor == "postgresql":  # SQLite (make run) already serialises writers
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MEMBERSHIP_NUMBER_LOCK])
     highest = Member.objects.order_by("-membership_number").values_list("membership_number", flat=True).first()
     sequence = int(highest[:9]) + 1 if highest else 1
     return membership_number_from_sequence(sequence)

@@ -239,3 +239,13 @@ def test_two_desks_registering_at_the_same_moment_get_distinct_numbers(agent):
     for thread in threads:
         thread.join()
     assert len(set(numbers)) == 2 and Member.objects.count() == 2
+
+
+def test_a_cin_saved_by_another_desk_after_the_checks_is_refused_cleanly_not_with_a_crash(agent, monkeypatch):
+    first = _register(agent)
+    # The other desk's member is committed between this desk's uniqueness check and its insert.
+    monkeypatch.setattr(Member, "full_clean", lambda self, *args, **kwargs: None)
+    with pytest.raises(ValidationError) as excinfo:
+        _register(agent, cin=first.cin)
+    assert excinfo.value.code == "unique"
+    assert Member.objects.filter(cin=first.cin).count() == 1
