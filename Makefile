@@ -43,7 +43,7 @@ bench: install services
 	$(PY) -m bench.load $(LOAD_ARGS)
 
 messages: install  # refresh the ar/fr catalogues from the code, then compile them (see README, Translations)
-	$(PY) manage.py makemessages -l ar -l fr --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
+	$(PY) manage.py makemessages -l ar -l fr --add-location=file --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
 	$(PY) manage.py compilemessages -l ar -l fr --ignore='.venv/*'
 	-$(PY) scripts/po_status.py
 
