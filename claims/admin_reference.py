@@ -68,7 +68,7 @@ class RuleParametersAdmin(admin.ModelAdmin):
 class TransferInline(admin.TabularInline):
     model = Transfer
     extra = 0
-    fields = ["reference", "member", "iban", "amount"]
+    fields = ["reference", "payee_kind", "payee_name", "member", "iban", "amount"]
     readonly_fields = fields
     can_delete = False
 

@@ -194,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=17, minute=0)},
 }
 
+# What payment batches pay, one source per kind of payable (claims.services.payments.PaymentSource): each
+# lists its payables and records its own unique "paid" link. New kinds (provident, provider invoices) add theirs.
+PAYMENT_SOURCES = [
+    "claims.services.payments.ClaimFileSource",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

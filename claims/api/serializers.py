@@ -167,7 +167,7 @@ class TransferSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Transfer
-        fields = ["id", "member", "iban", "amount", "reference", "files"]
+        fields = ["id", "payee_kind", "payee_key", "payee_name", "member", "iban", "amount", "reference", "files"]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_files(self, transfer) -> list[int]:

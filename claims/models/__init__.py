@@ -11,12 +11,12 @@ from .files import (
     Sector,
     StatusChange,
 )
-from .payments import BatchStatus, PaidFile, PaymentBatch, Transfer
+from .payments import BatchStatus, PaidFile, PayeeKind, PaymentBatch, Transfer
 from .reference import Act, ActVersion, Category, CategoryRate, RuleParameters
 
 __all__ = [
     "AccessAction", "HealthDataAccess",
     "Act", "ActVersion", "AgreementStatus", "Attachment", "BatchStatus", "Category", "CategoryRate", "Channel",
-    "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PaymentBatch", "PriorAgreement",
+    "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PayeeKind", "PaymentBatch", "PriorAgreement",
     "RuleParameters", "Sector", "StatusChange", "Transfer",
 ]

@@ -34,12 +34,28 @@ class PaymentBatch(models.Model):
         return self.reference
 
 
+class PayeeKind(models.TextChoices):
+    MEMBER = "member", _("Member")
+    HEIR = "heir", _("Heir")
+    PROVIDER = "provider", _("Care provider")
+
+
 class Transfer(models.Model):
-    """One bank transfer to one member in one batch, for one or more of his files."""
+    """One bank transfer to one payee in one batch, for everything the batch owes that payee.
+
+    A payee is a member (his files, his provident allowances), an heir (his share of a death allowance) or a
+    care provider (its invoices). `payee_kind` + `payee_key` name the payee (a member's or provider's id, an
+    heir's row id); name and IBAN are copied at batch time, so the bank file never changes afterwards. What a
+    transfer pays is listed by each source's own "paid" link (PaidFile here; the provident and provider apps
+    have theirs), each unique on the thing it pays."""
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="transfers",
                               verbose_name=_("batch"))
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers",
+    payee_kind = models.CharField(_("payee kind"), max_length=10, choices=PayeeKind.choices,
+                                  default=PayeeKind.MEMBER)
+    payee_key = models.CharField(_("payee"), max_length=40)
+    payee_name = models.CharField(_("payee name"), max_length=210)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", null=True, blank=True,
                                verbose_name=_("member"))
     iban = models.CharField(_("IBAN"), max_length=34)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -49,8 +65,11 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         constraints = [
-            models.UniqueConstraint(fields=["batch", "member"], name="one_transfer_per_member_per_batch"),
+            models.UniqueConstraint(fields=["batch", "payee_kind", "payee_key"],
+                                    name="one_transfer_per_payee_per_batch"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+            models.CheckConstraint(condition=~Q(payee_kind="member") | Q(member__isnull=False),
+                                   name="member_transfer_names_the_member"),
         ]
 
     def __str__(self) -> str:

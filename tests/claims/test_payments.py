@@ -1,4 +1,5 @@
-"""Payment batches: one transfer per member, files paid exactly once, members without an IBAN wait."""
+"""Payment batches: one transfer per payee, files paid exactly once, members without an IBAN wait, payables
+from several sources."""
 
 import csv
 import io
@@ -9,10 +10,14 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from claims.models import BatchStatus, ClaimFile, PaidFile, PaymentBatch, Transfer
+from claims.models import BatchStatus, ClaimFile, PaidFile, PayeeKind, PaymentBatch, Transfer
 from claims.services.liquidation import claim_liquidate
 from claims.services.payments import (
     BatchStateError,
+    ClaimFileSource,
+    Payable,
+    Payee,
+    member_payee,
     members_waiting_for_iban,
     payment_batch_confirm,
     payment_batch_create,
@@ -146,3 +151,66 @@ def test_two_batch_jobs_at_once_pay_every_file_exactly_once():
     assert sorted(PaidFile.objects.values_list("claim_id", flat=True)) == sorted(f.pk for f in files)
     assert sum(PaidFile.objects.values_list("amount", flat=True)) == D("72.00") * 12
     assert ClaimFile.objects.filter(status="liquidated").count() == 12
+
+
+# --- payees other than members, payables from several sources ------------------------------------------------
+
+
+class _HeirShares:
+    """A second source for these tests: shares owed to payees who are not members (heirs), with the paid links
+    kept in memory. The real sources (provident, providers) keep theirs in a table unique on the item."""
+
+    def __init__(self, shares):
+        self.shares, self.linked, self.confirmed = shares, [], []
+
+    def lock_payables(self):
+        return [Payable(item_id=pk, payee=payee, amount=amount) for pk, payee, amount in self.shares]
+
+    def link(self, *, paid):
+        self.linked += [(p.item_id, t.pk) for p, t in paid]
+
+    def confirm(self, *, batch, by):
+        self.confirmed.append(batch.pk)
+        return len(self.linked)
+
+
+def _heir(key, name="Alaoui Sara", iban="MA64011519000001205000534921"):
+    return Payee(kind=PayeeKind.HEIR, key=key, name=name, iban=iban, reference=f"H{key}")
+
+
+@pytest.mark.django_db
+def test_a_batch_takes_payables_from_every_source_one_transfer_per_payee(reference):
+    member = b.member()
+    claim = _liquidated(member)
+    owed_to_member = Payable(item_id=1, payee=member_payee(member), amount=D("1500.00"))
+    heirs = _HeirShares([(7, _heir("7"), D("2142.84")), (8, _heir("8", "Alaoui Omar"), D("2142.86"))])
+    extra = _HeirShares([])
+    extra.lock_payables = lambda: [owed_to_member]
+
+    batch = payment_batch_create(sources=[ClaimFileSource(), heirs, extra])
+
+    transfers = {(t.payee_kind, t.payee_key): t for t in batch.transfers.all()}
+    assert set(transfers) == {("member", str(member.pk)), ("heir", "7"), ("heir", "8")}
+    mine = transfers[("member", str(member.pk))]
+    assert mine.amount == D("1572.00") and mine.member == member and mine.files.get().claim == claim
+    assert transfers[("heir", "7")].member is None and transfers[("heir", "7")].payee_name == "Alaoui Sara"
+    assert transfers[("heir", "8")].reference == f"{batch.reference}-H8"
+    assert heirs.linked == [(7, transfers[("heir", "7")].pk), (8, transfers[("heir", "8")].pk)]
+    assert batch.total == D("1572.00") + D("4285.70")
+    rows = list(csv.reader(io.StringIO(payment_batch_export(batch=batch))))
+    assert ["MA64011519000001205000534921", "ALAOUI OMAR", "2142.86", f"{batch.reference}-H8"] in rows
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_two_transfers_to_one_payee_in_a_batch_and_a_member_transfer_without_member():
+    batch = PaymentBatch.objects.create(reference="PB-X")
+    Transfer.objects.create(batch=batch, payee_kind=PayeeKind.HEIR, payee_key="5", payee_name="A", iban="MA1",
+                            amount=D("1.00"), reference="PB-X-H5")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(batch=batch, payee_kind=PayeeKind.HEIR, payee_key="5", payee_name="A", iban="MA1",
+                                amount=D("2.00"), reference="PB-X-H5b")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(batch=batch, payee_kind=PayeeKind.MEMBER, payee_key="9", payee_name="A",
+                                iban="MA1", amount=D("2.00"), reference="PB-X-9")
+
