@@ -13,12 +13,15 @@ PORT ?= 8000
 .PHONY: run install test services apt-deps lint bench backup restore clean messages
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The venv is checked on every run (a .venv left without pip by a missing python3-venv is made again), then the
+# stamp is looked at by a fresh make, after the check may have removed it.
+install:
+	@bash scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
+	@$(MAKE) --no-print-directory -s $(STAMP)
 
 run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
