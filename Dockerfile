@@ -5,7 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-core
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install --no-cache-dir -e . && python manage.py collectstatic --noinput
+RUN pip install --no-cache-dir -e '.[monitoring]' && python manage.py collectstatic --noinput
 RUN useradd --create-home mutuelle && mkdir -p /data/private-media && chown mutuelle /data/private-media
 USER mutuelle
 EXPOSE 8000

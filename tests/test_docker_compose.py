@@ -23,3 +23,34 @@ def test_the_commands_of_the_compose_file_point_at_real_modules():
     assert "mutuelle.wsgi" in web and (ROOT / "mutuelle" / "wsgi.py").exists()
     assert "-A mutuelle" in " ".join(compose["services"]["worker"]["command"])
     assert (ROOT / compose["services"]["web"]["build"]["dockerfile"]).exists()
+
+
+APP_SERVICES = ("web", "worker", "worker-notifications", "beat")
+
+
+def test_a_deployment_from_nothing_migrates_once_before_anything_else_starts():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    migrate = services["migrate"]
+    assert migrate["command"][-2:] == ["migrate", "--noinput"] and "manage.py" in migrate["command"]
+    assert migrate["restart"] == "no", "a one-shot service must not be restarted once it has exited 0"
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert migrate["environment"]["DATABASE_URL"] == services["web"]["environment"]["DATABASE_URL"]
+    for name in APP_SERVICES:
+        depends = services[name]["depends_on"]
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert depends["postgres"] == {"condition": "service_healthy"}, name
+        assert services[name]["restart"] == "unless-stopped", f"{name} must come back when it exits (kombu restarts)"
+
+
+def test_every_app_service_knows_the_public_address_for_links_in_emails_and_pdfs():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("migrate", *APP_SERVICES):
+        assert services[name]["environment"]["SITE_URL"].startswith("${SITE_URL:-https://"), name
+
+
+def test_flower_is_an_optional_profile_reachable_only_from_the_host():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    flower = services["flower"]
+    assert flower["profiles"] == ["monitoring"]
+    assert "flower" in flower["command"] and all(port.startswith("127.0.0.1:") for port in flower["ports"])
+    assert all("profiles" not in services[name] for name in ("postgres", "redis", "migrate", *APP_SERVICES))
