@@ -25,13 +25,24 @@ SPEC = {a[0]: a for a in ACTS}
 BATCH = 5000
 
 
+class DatabaseNotEmpty(RuntimeError):
+    """The data set is made for an empty database: its members take fixed numbers and CINs, and its counts and
+    timings mean nothing over someone's data."""
+
+
 def _money(rng: random.Random, low: float, high: float) -> Decimal:
     return Decimal(f"{rng.uniform(low, high):.2f}")
 
 
 def generate(*, files: int, members: int, extra_draft_members: int = 0, seed: int = 2026) -> dict[str, int]:
     """`files` received files over `members` members; plus `extra_draft_members` members with one draft file
-    each (for the worker measurements). Returns counts."""
+    each (for the worker measurements). Returns counts. Refuses, before writing anything, a database that already
+    holds members or claim files."""
+    if Member.objects.exists() or ClaimFile.objects.exists():
+        raise DatabaseNotEmpty(
+            "bench.dataset.generate needs an empty database: this one already holds members or claim files "
+            "(make bench builds its own mutuelle_bench database)."
+        )
     rng = random.Random(seed)
     seed_reference()
     reference_cache_clear()
