@@ -10,7 +10,7 @@ from tests.factories import MemberFactory
 
 @pytest.mark.django_db
 def test_generating_over_a_database_with_members_is_refused_and_changes_nothing():
-    someone = MemberFactory()
+    MemberFactory()
     before = (Member.objects.count(), AffiliationPeriod.objects.count(), Beneficiary.objects.count())
     with pytest.raises(DatabaseNotEmpty, match="needs an empty database"):
         generate(files=20, members=5)
