@@ -53,7 +53,7 @@ def claim_set_status(
     """Moves `claim` to `to_status` or raises InvalidTransition; records who, when and why.
 
     The move is a conditional UPDATE on the status the caller saw, so two concurrent movers cannot both win.
-    With `notify`, the member is told on commit when the new status is one members hear about."""
+    With `notify`, the member is told (through the outbox) when the new status is one members hear about."""
     from_status = claim.status
     if not can_move(from_status, to_status):
         raise InvalidTransition(claim, to_status)
@@ -68,8 +68,10 @@ def claim_set_status(
         claim=claim, from_status=from_status, to_status=to_status, changed_by=by, reason=reason
     )
     if notify:
-        from .notifications import NOTIFIED_STATUSES, notify_status_change
+        from outbox.services import outbox_enqueue
 
-        if to_status in NOTIFIED_STATUSES:
-            transaction.on_commit(lambda: notify_status_change.delay(change.pk))
+        from .notifications import NOTIFIED_STATUSES
+
+        if to_status in NOTIFIED_STATUSES:  # an outbox row of this transaction: a broker outage only delays it
+            outbox_enqueue(task="claims.tasks.notify_claim_status", args=[change.pk])
     return change

@@ -4,6 +4,7 @@ CELERY_TASK_ROUTES): liquidate_* and bulk_* on the liquidation queue, periodic_*
 from celery import shared_task
 from django.db import transaction
 
+from .notifications import notify_status_change  # noqa: F401 - registers claims.tasks.notify_claim_status
 from .services import liquidation, liquidation_bulk, payments
 
 

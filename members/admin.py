@@ -72,7 +72,8 @@ class MemberAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user",)
     inlines = [AffiliationInline, BeneficiaryInline]
     history_list_display = ("iban", "phone", "address")
-    readonly_fields = ("created_at",)
+    # A bank account changes only through a change request validated by a second staff account.
+    readonly_fields = ("created_at", "iban")
     show_full_result_count = False
 
     @admin.display(boolean=True, description=_("web account"))

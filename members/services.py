@@ -1,24 +1,32 @@
 """Writes about members: web account activation, change requests, attestations, the chosen language, and the
 staff's registry (members, beneficiaries, student periods, affiliation periods)."""
 
-import re
 import secrets
 from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import normalize_cin, normalize_iban, validate_moroccan_iban
+from .change_requests import (  # noqa: F401 - re-exported: callers use members.services
+    ChangeRequestNotPending,
+    FourEyesRefused,
+    change_request_approve,
+    change_request_create,
+    change_request_may_decide,
+    change_request_reject,
+    change_requests_pending,
+    clean_change_value,
+    iban_change_request,
+)
+from .identifiers import normalize_cin
 from .models import (
     AffiliationPeriod,
     AffiliationStatus,
     Attestation,
     Beneficiary,
-    ChangeField,
     ChangeRequest,
     ChangeStatus,
     Language,
@@ -77,100 +85,7 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-# --- change requests -----------------------------------------------------------------------------------------
-
-PHONE_RE = re.compile(r"^(?:\+212|00212|0)([5-8][0-9]{8})$")
-
-
-def clean_change_value(*, field: str, value: str) -> str:
-    """The value normalised, or ValidationError with a message for the member."""
-    value = (value or "").strip()
-    if field == ChangeField.IBAN:
-        validate_moroccan_iban(value)
-        return normalize_iban(value)
-    if field == ChangeField.PHONE:
-        match = PHONE_RE.match(re.sub(r"[\s.\-()]", "", value))
-        if not match:
-            raise ValidationError(_("Enter a Moroccan phone number, e.g. 0612345678 or +212612345678."),
-                                  code="phone")
-        return "+212" + match.group(1)
-    if field == ChangeField.EMAIL:
-        validate_email(value)
-        return value.lower()
-    if field == ChangeField.ADDRESS:
-        if len(value) < 5:
-            raise ValidationError(_("Enter the full address."), code="address")
-        return value[:300]
-    raise ValidationError(_("This information cannot be changed online."), code="field")
-
-
-def _apply(*, member: Member, field: str, value: str, by: User | None, reason: str) -> None:
-    setattr(member, field, value)
-    member._history_user = by
-    member._change_reason = reason
-    member.save(update_fields=[field])
-
-
-@transaction.atomic
-def change_request_create(*, member: Member, field: str, new_value: str, by: User | None) -> ChangeRequest:
-    """Records the request. Contact data (address, phone, email) applies at once; a bank account waits for
-    a staff member's validation, and replaces any earlier request still waiting."""
-    value = clean_change_value(field=field, value=new_value)
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    old_value = getattr(member, field)
-    if value == old_value:
-        raise ValidationError(_("This is already the value on your file."), code="unchanged")
-    request = ChangeRequest(member=member, field=field, old_value=old_value, new_value=value, requested_by=by)
-    if field == ChangeField.IBAN:
-        now = timezone.now()
-        for earlier in ChangeRequest.objects.filter(member=member, field=field, status=ChangeStatus.PENDING):
-            earlier.status = ChangeStatus.REJECTED
-            earlier.decided_at = now
-            earlier.decision_note = "replaced by a newer request"
-            earlier._history_user = by
-            earlier.save(update_fields=["status", "decided_at", "decision_note"])
-    else:
-        _apply(member=member, field=field, value=value, by=by, reason="change request")
-        request.status = ChangeStatus.APPLIED
-        request.decided_at = timezone.now()
-    request._history_user = by
-    request.save()
-    return request
-
-
-class ChangeRequestNotPending(Exception):
-    pass
-
-
-def _decide(*, change_request: ChangeRequest, by: User, status: str, note: str) -> ChangeRequest:
-    updated = ChangeRequest.objects.filter(pk=change_request.pk, status=ChangeStatus.PENDING).update(
-        status=status, decided_by=by, decided_at=timezone.now(), decision_note=note[:300]
-    )
-    # The conditional update makes two staff deciding at once safe: only one of them moves the request.
-    if updated != 1:
-        raise ChangeRequestNotPending(change_request.pk)
-    change_request.refresh_from_db()
-    change_request._history_user = by
-    change_request.save()  # writes the history row of the decision
-    return change_request
-
-
-@transaction.atomic
-def change_request_approve(*, change_request: ChangeRequest, by: User, note: str = "") -> ChangeRequest:
-    if not by.is_staff:
-        raise PermissionError("only staff approve change requests")
-    change_request = _decide(change_request=change_request, by=by, status=ChangeStatus.APPLIED, note=note)
-    member = Member.objects.select_for_update().get(pk=change_request.member_id)
-    _apply(member=member, field=change_request.field, value=change_request.new_value, by=by,
-           reason=f"change request {change_request.pk} approved")
-    return change_request
-
-
-@transaction.atomic
-def change_request_reject(*, change_request: ChangeRequest, by: User, note: str = "") -> ChangeRequest:
-    if not by.is_staff:
-        raise PermissionError("only staff reject change requests")
-    return _decide(change_request=change_request, by=by, status=ChangeStatus.REJECTED, note=note)
+# --- change requests (members.change_requests: the four-eyes rule on bank accounts) -------------------------
 
 
 # --- attestations --------------------------------------------------------------------------------------------
@@ -300,10 +215,22 @@ def member_create(*, by: User, mutual: Mutual | None = None, membership_number: 
     return member
 
 
+def _contact_change_record(*, member: Member, field: str, old_value: str, by: User) -> None:
+    """A staff change of the e-mail or phone is kept as an applied ChangeRequest and told at both contacts."""
+    from .notices import member_notice_queue
+
+    change = ChangeRequest(member=member, field=field, old_value=old_value, new_value=getattr(member, field),
+                           requested_by=by, status=ChangeStatus.APPLIED, decided_by=by, decided_at=timezone.now(),
+                           decision_note="set by staff")
+    change._history_user = by
+    change.save()
+    member_notice_queue(member=member, event="contact_changed", change_request=change)
+
+
 @transaction.atomic
 def member_update(*, by: User, member: Member, **fields) -> Member:
-    """Changes the member's data. A bank account set by staff applies at once (validated as a Moroccan IBAN,
-    recorded in the history) and replaces any request of the member still waiting for validation."""
+    """Changes the member's data. A bank account is never applied here: it becomes a pending change request
+    (replacing any earlier one) that a second staff account validates (members.change_requests)."""
     _check_editor(by)
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
@@ -312,18 +239,19 @@ def member_update(*, by: User, member: Member, **fields) -> Member:
     _check_birth_date(values.get("birth_date"))
     member = Member.objects.select_for_update().get(pk=member.pk)
     changed = [field for field, value in values.items() if getattr(member, field) != value]
+    old = {field: getattr(member, field) for field in ("email", "phone")}
+    for field in changed:
+        if field != "iban":
+            setattr(member, field, values[field])
+    if "iban" in changed:  # four eyes: the new account waits for a second staff account (change_request_approve)
+        changed.remove("iban")
+        iban_change_request(member=member, iban=values["iban"], by=by)
     if not changed:
         return member
-    for field in changed:
-        setattr(member, field, values[field])
     _save(member, by=by, reason=f"registry: {', '.join(sorted(changed))} changed by staff")
-    if "iban" in changed:
-        for pending in ChangeRequest.objects.filter(member=member, field=ChangeField.IBAN,
-                                                    status=ChangeStatus.PENDING):
-            pending.status, pending.decided_by, pending.decided_at = ChangeStatus.REJECTED, by, timezone.now()
-            pending.decision_note = "replaced by a bank account set by staff"
-            pending._history_user = by
-            pending.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    for field in ("email", "phone"):
+        if field in changed:
+            _contact_change_record(member=member, field=field, old_value=old[field], by=by)
     himself = member.beneficiaries.filter(relation=Relation.MEMBER).first()
     self_changed = [field for field in SELF_FIELDS if field in changed]
     if himself is not None and self_changed:

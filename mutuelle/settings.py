@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "members",
     "units",
     "claims",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,7 @@ from celery.schedules import crontab  # noqa: E402
 # Periodic jobs, installed in django-celery-beat's tables when beat starts (editable in the admin then).
 CELERY_BEAT_SCHEDULE = {
     "liquidation-sweep": {"task": "claims.tasks.periodic_liquidation_sweep", "schedule": 60.0},
+    "outbox-relay": {"task": "outbox.tasks.periodic_outbox_relay", "schedule": 10.0},
     "daily-payment-batch": {"task": "claims.tasks.periodic_payment_batch", "schedule": crontab(hour=3, minute=0)},
     "appointment-reminders": {"task": "units.tasks.periodic_send_appointment_reminders",
                               "schedule": crontab(hour=17, minute=0)},

@@ -273,12 +273,9 @@ def attachment_remove(*, claim: ClaimFile, attachment_id: int) -> None:
 
 
 def _queue_liquidation(claim_id: int) -> None:
-    def queue() -> None:
-        from ..tasks import liquidate_claim
+    from outbox.services import outbox_enqueue
 
-        liquidate_claim.delay(claim_id)
-
-    transaction.on_commit(queue)
+    outbox_enqueue(task="claims.tasks.liquidate_claim", args=[claim_id])
 
 
 def _after_received(claim: ClaimFile, *, by, missing_documents: str = "") -> None:

@@ -98,8 +98,10 @@ class MemberViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return self._detail(member, status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberUpdateSerializer, responses={200: MemberDetailSerializer},
-                   description="Changes the fields sent. A bank account applies at once (recorded in the history) "
-                               "and replaces the member's own request still waiting. Refusals as on create.")
+                   description="Changes the fields sent. A bank account never applies here: it becomes a pending "
+                               "change request (replacing any earlier one) that a second staff account validates "
+                               "(POST /api/v1/change-requests/{id}/decide/); the member is told by e-mail and "
+                               "SMS. Refusals as on create.")
     def partial_update(self, request, pk=None):
         member = self._member(pk)
         data = MemberUpdateSerializer(data=request.data, partial=True)
@@ -230,6 +232,7 @@ class ChangeRequestViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(request=ChangeRequestDecisionSerializer,
                    responses={200: ChangeRequestSerializer, **error_responses(409)},
                    description="Approving applies the new value to the member's file (recorded in its history). "
+                               "403 when the account deciding is the one that asked (four eyes). "
                                "409 `not_pending` when the request was already decided.")
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
