@@ -269,14 +269,20 @@ def facts_complete(contexts: dict[int, BeneficiaryContext], reference: Reference
         return
     window = max(max(p.frequency_window_days, p.ceiling_window_days) for p in reference.parameters)
     earliest, latest = min(care_dates) - timedelta(days=window), max(care_dates)
-    for beneficiary_id, act_code, care_date, quantity, billed, amo in ClaimLine.objects.filter(
-        claim__beneficiary_id__in=ids, claim__status__in=HISTORY_STATUSES, accepted=True,
+    for beneficiary_id, act_code, care_date, quantity, billed, amo in history_rows(ids, earliest, latest):
+        contexts[beneficiary_id].history.append(HistoryLine(act_code, care_date, quantity, billed,
+                                                            amo or Decimal("0.00")))
+
+
+def history_rows(beneficiary_ids: list[int], earliest: date, latest: date):
+    """The accepted lines of the beneficiaries' priced files with care between the two dates (a queryset of
+    tuples; its plan is checked in tests/claims/test_query_plans.py and by `make bench`)."""
+    return ClaimLine.objects.filter(
+        claim__beneficiary_id__in=beneficiary_ids, claim__status__in=HISTORY_STATUSES, accepted=True,
         care_date__gte=earliest, care_date__lte=latest,
     ).order_by("claim__beneficiary_id", "care_date", "pk").values_list(
         "claim__beneficiary_id", "act_id", "care_date", "accepted_quantity", "billed_amount", "amo_amount"
-    ):
-        contexts[beneficiary_id].history.append(HistoryLine(act_code, care_date, quantity, billed,
-                                                            amo or Decimal("0.00")))
+    )
 
 
 def beneficiary_of_claim_lock(*, claim_id: int) -> dict[int, BeneficiaryContext]:

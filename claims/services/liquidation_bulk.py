@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from claims.liquidation.loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
-from claims.models import ClaimFile, ClaimStatus, StatusChange
+from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.status import can_move
 
 from .liquidation import Priced, _values, claims_write, contexts_price, lines_write
@@ -116,10 +116,21 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
     return report
 
 
+def statistics_refresh() -> None:
+    """ANALYZE the tables a bulk run rewrote. A backlog moved from `received` to priced leaves the planner's
+    statistics describing the old table; autovacuum catches up some time later (or never, when it is off), and
+    meanwhile the per-file task's history read may choose a scan of every file. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (ClaimFile, ClaimLine, StatusChange):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def liquidate_all(*, chunk: int = DEFAULT_CHUNK, on_chunk: Callable[[ChunkReport], None] | None = None,
-                  rounds: int = 3) -> tuple[int, int]:
+                  rounds: int = 3, analyze: bool = True) -> tuple[int, int]:
     """Liquidates every `received` file in chunks; beneficiaries skipped because a worker held them are
-    retried in a later round. Returns (files, lines)."""
+    retried in a later round, then refreshes the statistics (`statistics_refresh`). Returns (files, lines)."""
     files = lines = 0
     for _ in range(rounds):
         progressed = False
@@ -132,6 +143,8 @@ def liquidate_all(*, chunk: int = DEFAULT_CHUNK, on_chunk: Callable[[ChunkReport
                 on_chunk(report)
         if not progressed or not pending_count():
             break
+    if analyze and files:
+        statistics_refresh()
     return files, lines
 
 
@@ -160,5 +173,7 @@ def liquidate_all_parallel(*, chunk: int = DEFAULT_CHUNK, processes: int = 2,
             lines += chunk_lines
             if on_chunk is not None:
                 on_chunk(ChunkReport(files=chunk_files, lines=chunk_lines))
-    more_files, more_lines = liquidate_all(chunk=chunk, on_chunk=on_chunk)
+    more_files, more_lines = liquidate_all(chunk=chunk, on_chunk=on_chunk, analyze=False)
+    if files + more_files:
+        statistics_refresh()
     return files + more_files, lines + more_lines
