@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0004_health_data_access'),
+        ('claims', '0005_transfer_any_payee'),
     ]
 
     operations = [
