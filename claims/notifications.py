@@ -67,12 +67,15 @@ def _deliver(change: StatusChange) -> bool:
         subject = " ".join(render_to_string("claims/email/status_subject.txt", context).split())
         body = render_to_string("claims/email/status_body.txt", context)
         sms = " ".join(render_to_string("claims/email/status_sms.txt", context).split())
+    from notices.selectors import delivery_channels
+
+    email_ok, sms_ok = delivery_channels(user=user)  # the member's choice in the notification centre
     sent = False
-    email = member.email or (user.email if user else "")
+    email = (member.email or (user.email if user else "")) if email_ok else ""
     if email:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         sent = True
-    if _send_sms(to=member.phone, text=sms):
+    if sms_ok and _send_sms(to=member.phone, text=sms):
         sent = True
     if not sent:
         logger.info("Nobody to notify about file %s (%s)", claim.tracking_code, change.to_status)

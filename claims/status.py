@@ -73,5 +73,20 @@ def claim_set_status(
         from .notifications import NOTIFIED_STATUSES
 
         if to_status in NOTIFIED_STATUSES:  # an outbox row of this transaction: a broker outage only delays it
+            _notice(claim, to_status)
             outbox_enqueue(task="claims.tasks.notify_claim_status", args=[change.pk])
     return change
+
+
+def _notice(claim: ClaimFile, to_status: str) -> None:
+    """The member's notification centre entry (e-mail/SMS go through claims.tasks.notify_claim_status)."""
+    from django.urls import reverse
+
+    from members.models import Member
+    from notices.messages import CLAIM_STATUS
+    from notices.services import notice_create
+
+    user_id = Member.objects.filter(pk=claim.member_id).values_list("user_id", flat=True).first()
+    link = reverse("claims:member_claim", args=[claim.pk])
+    notice_create(user_id=user_id, code=CLAIM_STATUS, link=link,
+                  params={"tracking": claim.tracking_code, "status": to_status})

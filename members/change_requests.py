@@ -112,7 +112,25 @@ def _decide(*, change_request: ChangeRequest, by: User, status: str, note: str) 
     change_request.refresh_from_db()
     change_request._history_user = by
     change_request.save()  # writes the history row of the decision
+    _change_notice(change_request)
     return change_request
+
+
+def _change_notice(change_request: ChangeRequest) -> None:
+    """The member's notice (and e-mail/SMS as chosen), in the decision's transaction."""
+    from django.urls import reverse
+
+    from notices import messages
+    from notices.services import notice_create
+
+    applied = change_request.status == ChangeStatus.APPLIED
+    if change_request.field == ChangeField.IBAN:
+        code = messages.IBAN_VALIDATED if applied else messages.IBAN_REFUSED
+    else:
+        code = messages.CHANGE_APPLIED if applied else messages.CHANGE_REJECTED
+    user_id = Member.objects.filter(pk=change_request.member_id).values_list("user_id", flat=True).first()
+    notice_create(user_id=user_id, code=code, params={"field": change_request.field}, deliver=True,
+                  link=reverse("change_request_detail", args=[change_request.pk]))
 
 
 def change_request_may_decide(*, change_request: ChangeRequest, user: User) -> bool:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "units",
     "claims",
     "outbox",
+    "notices",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("members.urls_security")),
     path("", include("claims.urls")),
     path("", include("units.urls")),
+    path("", include("notices.urls")),
 ]

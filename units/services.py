@@ -8,11 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Beneficiary, Member, Mutual
+from notices import messages as notices_messages
+from notices.services import notice_create
 
 from .models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -135,10 +138,23 @@ def appointment_book(*, slot: Slot, beneficiary: Beneficiary, by, rescheduled_fr
         raise BookingError(gettext("This slot is full."))
     try:
         with transaction.atomic():
-            return Appointment.objects.create(slot=slot, member_id=beneficiary.member_id, beneficiary=beneficiary,
-                                              booked_by=by, rescheduled_from=rescheduled_from)
+            appointment = Appointment.objects.create(slot=slot, member_id=beneficiary.member_id,
+                                                     beneficiary=beneficiary, booked_by=by,
+                                                     rescheduled_from=rescheduled_from)
     except IntegrityError as error:
         raise BookingError(gettext("This person already has an appointment in this slot.")) from error
+    _appointment_notice(appointment, notices_messages.APPOINTMENT_BOOKED)
+    return appointment
+
+
+def _appointment_notice(appointment: Appointment, code: str) -> None:
+    """The member's notification centre (and e-mail/SMS as chosen), in the transaction of the booking."""
+    slot = Slot.objects.select_related("unit").get(pk=appointment.slot_id)
+    start = timezone.localtime(slot.start)
+    user_id = Member.objects.filter(pk=appointment.member_id).values_list("user_id", flat=True).first()
+    notice_create(user_id=user_id, code=code, link=reverse("units:my_appointments"), deliver=True, params={
+        "unit": {"fr": slot.unit.name_fr, "ar": slot.unit.name_ar, "en": slot.unit.name_fr},
+        "date": start.date(), "time": start.strftime("%H:%M")})
 
 
 def appointment_cancel(*, appointment: Appointment, by) -> Appointment:
@@ -151,6 +167,8 @@ def appointment_cancel(*, appointment: Appointment, by) -> Appointment:
         raise BookingError(gettext("Only a booked appointment can be cancelled."))
     appointment.refresh_from_db()
     appointment.save(update_fields=["status"])  # writes the history row with the request's user
+    if by is None or by.pk != getattr(Member.objects.filter(pk=appointment.member_id).first(), "user_id", None):
+        _appointment_notice(appointment, notices_messages.APPOINTMENT_CANCELLED)
     return appointment
 
 

@@ -44,7 +44,19 @@ def _decide(agreement: PriorAgreement, status: str, by, notes: str) -> PriorAgre
         agreement.refresh_from_db()
         raise AgreementStateError(f"agreement {agreement.reference} is already {agreement.status}")
     agreement.refresh_from_db()
+    _notice(agreement)
     return agreement
+
+
+def _notice(agreement: PriorAgreement) -> None:
+    from notices import messages
+    from notices.services import notice_create
+
+    code = messages.AGREEMENT_GRANTED if agreement.status == AgreementStatus.GRANTED else messages.AGREEMENT_REFUSED
+    members = Member.objects.filter(beneficiaries__pk=agreement.beneficiary_id)
+    user_id = members.values_list("user_id", flat=True).first()
+    notice_create(user_id=user_id, code=code, deliver=True, params={
+        "reference": agreement.reference, "valid_from": agreement.valid_from, "valid_to": agreement.valid_to})
 
 
 def prior_agreement_grant(*, agreement: PriorAgreement, by, notes: str = "") -> PriorAgreement:

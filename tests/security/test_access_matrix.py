@@ -118,6 +118,10 @@ MATRIX: dict[str, Row] = {
     "units:my_lab_orders": row("GET", "", MEMBER_ONLY),
     # a scan: its member, and staff who may reach its file
     "claims:attachment": row("GET", "received_attachment", "login ok 404 ok 404 ok ok"),
+    # the notification centre: any signed-in account, each sees only their own notices
+    "notices:list": row("GET", "", "login ok ok ok ok ok ok"),
+    "notices:read": row("POST", "", "login ok ok ok ok ok ok"),
+    "notices:delivery": row("POST", "", "login ok ok ok ok ok ok"),
     # second factor pages: any signed-in account
     "security:overview": row("GET", "", "login ok ok ok ok ok ok"),
     "security:enrol": row("GET", "", "login ok ok ok ok ok ok"),
