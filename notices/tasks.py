@@ -2,6 +2,7 @@
 once: the task claims it with a conditional update on `delivered_at`."""
 
 import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
