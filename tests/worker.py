@@ -6,6 +6,7 @@ sees committed rows). The worker is stopped before the test database is flushed.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -98,6 +99,67 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A `redis-server` of the test's own on a free port, keeping nothing on disk: a test that breaks its broker
+    (stops or restarts it) breaks only this one, never the shared Redis on 6379 other runs use."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = _free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def answers(self) -> bool:
+        return b"PONG" in subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout
+
+    def start(self) -> "RedisServer":
+        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(self.port),
+                        "--save", "", "--appendonly", "no", "--dir", str(self.directory),
+                        "--pidfile", str(self.directory / "redis.pid"), "--logfile", str(self.directory / "redis.log")],
+                       check=True, capture_output=True, timeout=10)
+        wait_for(self.answers, every=0.01, timeout=30, what=f"redis-server on port {self.port} to answer")
+        return self
+
+    def stop(self) -> None:
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True, timeout=10)
+        wait_for(lambda: not self.answers(), every=0.01, timeout=10, what=f"redis-server on port {self.port} to stop")
+
+    def restart(self) -> float:
+        """Down and up again; returns the downtime in seconds."""
+        down_at = time.monotonic()
+        self.stop()
+        self.start()
+        return time.monotonic() - down_at
+
+
+@pytest.fixture
+def own_broker(tmp_path, settings) -> Iterator[RedisServer]:
+    """The test's own Redis as the Celery broker of this process and of the workers it starts."""
+    from mutuelle.celery import app
+
+    server = RedisServer(tmp_path).start()
+    previous = app.conf.broker_url
+
+    def use(url: str) -> None:
+        # Celery derived the read and write URLs from broker_url when it was configured: all three change.
+        app.conf.broker_url = app.conf.broker_read_url = app.conf.broker_write_url = url
+        app._pool = None  # the connection and producer pools were made for the previous broker
+        app.amqp._producer_pool = None
+
+    settings.CELERY_BROKER_URL = server.url
+    use(server.url)
+    try:
+        yield server
+    finally:
+        use(previous)
+        server.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ connection cut under a worker and a Redis restart, and ends exactly where a clea
 
 The clean result is computed first without side effects (the bulk path's dry run: same engine, same loader, rolled
 back). Then a real Celery worker takes the chunks of `bulk_liquidate_all` while the test strikes at seeded random
-moments. Redis keeps nothing on disk here, so its restart loses every queued chunk (and the messages the killed
+moments. The broker is the test's own redis-server on a free port (never the shared 6379), keeping nothing on disk,
+so its restart loses every queued chunk (and the messages the killed
 workers held unacked): recovery comes from `periodic_liquidation_sweep` alone, sent until nothing is left.
 
 The seed is printed; FAULTS_SEED=<n> replays a schedule.
@@ -11,7 +12,6 @@ The seed is printed; FAULTS_SEED=<n> replays a schedule.
 
 import os
 import random
-import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
@@ -44,8 +44,6 @@ APP_NAME = "mutuelle-fault-injection-worker"  # the worker's connections are fou
 WORKER_QUEUES = "liquidation,periodic"  # notifications pile up unread; another worker serves them in production
 FINAL = {ClaimStatus.LIQUIDATED, ClaimStatus.REJECTED, ClaimStatus.IN_REVIEW, ClaimStatus.FORWARDED}
 LEASE_TAKE_BACK = "Liquidation lease expired: the worker stopped; queued again."
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]
 D0 = Decimal("0.00")
 
 
@@ -88,18 +86,6 @@ def _worker_backends_terminate() -> list[int]:
         return [pid for pid, terminated in cursor.fetchall() if terminated]
 
 
-def _redis_restart() -> float:
-    """Redis down and up again with the command of scripts/ensure-services.sh; returns the downtime in seconds."""
-    down_at = time.monotonic()
-    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=10)
-    wait_for(lambda: subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).returncode != 0,
-             every=0.01, timeout=10, what="Redis to stop")
-    subprocess.run(REDIS_START, check=True, capture_output=True, timeout=10)
-    wait_for(lambda: b"PONG" in subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).stdout,
-             every=0.01, timeout=30, what="Redis to answer PONG again")
-    return time.monotonic() - down_at
-
-
 def _done() -> int:
     return ClaimFile.objects.filter(status__in=FINAL).count()
 
@@ -136,7 +122,7 @@ class Workers:
 
 
 @pytest.fixture
-def workers(transactional_db) -> Iterator[Workers]:
+def workers(transactional_db, own_broker) -> Iterator[Workers]:
     broker_purge()
     pool = Workers()
     yield pool
@@ -197,7 +183,9 @@ def _stale_leases_plant(rng: random.Random) -> list[int]:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_liquidation_struck_by_kills_a_cut_connection_and_a_redis_restart_ends_as_a_clean_run(workers):
+def test_a_bulk_liquidation_struck_by_kills_a_cut_connection_and_a_redis_restart_ends_as_a_clean_run(
+    workers, own_broker
+):
     rng = random.Random(SEED)
     print(f"\nfault injection seed: {SEED} (replay with FAULTS_SEED={SEED})")
     started = time.monotonic()
@@ -233,7 +221,7 @@ def test_a_bulk_liquidation_struck_by_kills_a_cut_connection_and_a_redis_restart
             terminated = wait_for(_worker_backends_terminate, every=0.002, timeout=30, what="a connection to cut")
             hit = f"terminated backends {terminated}"
         else:
-            hit = f"Redis down for {_redis_restart():.2f} s"
+            hit = f"Redis down for {own_broker.restart():.2f} s"
         received = ClaimFile.objects.filter(status=ClaimStatus.RECEIVED).count()
         strikes.append((fault, received, hit))
         print(f"  {fault}: {hit}; {received} files still received")
