@@ -78,6 +78,7 @@ MATRIX: dict[str, Row] = {
     # public pages
     "home": row("GET", "", PUBLIC),
     "healthz": row("GET", "", PUBLIC),
+    "metrics": row("GET", "", PUBLIC),  # the test client is the host itself; tests/test_metrics.py: token, others
     "login": row("GET", "", PUBLIC),
     "activate": row("GET", "", PUBLIC),
     "password_reset": row("GET", "", PUBLIC),
