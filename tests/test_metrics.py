@@ -155,7 +155,7 @@ def test_metrics_answer_from_the_compose_web_service(tmp_path):
     command[0] = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or command[0]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # gunicorn boots Django in 3 workers on a shared, busy machine
         while True:
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/metrics", Host="web:8000",
