@@ -102,6 +102,11 @@ class ClaimPage:
         return sum((line.billed_amount for line in self.lines), Decimal("0.00"))
 
     @property
+    def remaining_total(self) -> Decimal:
+        """What the member keeps paying for the whole file: billed − reimbursed (stored amounts)."""
+        return self.billed_total - self.claim.total_reimbursed
+
+    @property
     def liquidated(self) -> bool:
         return self.claim.liquidated_at is not None and any(line.accepted is not None for line in self.lines)
 
@@ -125,6 +130,13 @@ def claim_page(*, files: QuerySet[ClaimFile], pk: int, on: date | None = None) -
     page = ClaimPage(claim=claim, lines=lines, attachments=attachments, changes=list(claim.status_changes.all()))
     for line in lines:
         line.reasons = [REASON_MESSAGES.get(code, code) for code in line.reason_codes or []]
+    if page.liquidated:
+        from .explanations import category_names, line_explanation
+        from .models import Category
+
+        names = category_names(Category.objects.all())
+        for line in lines:
+            line.why = line_explanation(line, names)
     page.deadlines = filing_deadlines(care_dates=[line.care_date for line in lines], on=on or today())
     page.checklist = document_checklist(act_codes=[line.act_id for line in lines], attachments=attachments)
     return page

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from . import reasons
+from . import explain, reasons
 from .eligibility import eligibility
+from .explain import Step, percent, step
 from .inputs import AffiliationPeriod, BeneficiaryFacts, ClaimInput, HistoryLine, LineInput, PriorAgreement
 from .reference import ActVersion, ReferenceData
 
@@ -43,6 +44,9 @@ class LineResult:
     amo_amount: Decimal
     complementary_amount: Decimal
     reasons: tuple[str, ...]
+    # Why, step by step (explain.py): the rule that set the base, the AMO rate and why, cuts with what is left,
+    # the complementary rate or why none; for a rejected line, the reason with its figures.
+    explanation: tuple[Step, ...] = ()
 
     @property
     def reimbursed(self) -> Decimal:
@@ -61,8 +65,9 @@ class ClaimResult:
     total_reimbursed: Decimal
 
 
-def _rejected(index: int, *codes: str) -> LineResult:
-    return LineResult(index, False, 0, ZERO, ZERO, ZERO, ZERO, codes)
+def _rejected(index: int, *codes: str, **params: object) -> LineResult:
+    steps = (step(explain.REJECTED, reason=codes[-1], **params),) if codes else ()
+    return LineResult(index, False, 0, ZERO, ZERO, ZERO, ZERO, codes, steps)
 
 
 class _Ledger:
@@ -125,42 +130,79 @@ def _liquidate_line(
         return _rejected(index, reasons.BENEFICIARY_NOT_ELIGIBLE)
     parameters = reference.parameters_on(care_date)
     if (claim.received_on - care_date).days > parameters.late_filing_days:
-        return _rejected(index, reasons.LATE_FILING)
+        return _rejected(index, reasons.LATE_FILING, days=(claim.received_on - care_date).days,
+                         limit=parameters.late_filing_days)
     act: ActVersion | None = reference.act_on(line.act_code, care_date)
     if act is None:
-        return _rejected(index, reasons.UNKNOWN_ACT)
+        return _rejected(index, reasons.UNKNOWN_ACT, act=line.act_code)
     if act.needs_prior_agreement and not any(a.covers(act.code, care_date) for a in agreements):
-        return _rejected(index, reasons.PRIOR_AGREEMENT_MISSING)
+        return _rejected(index, reasons.PRIOR_AGREEMENT_MISSING, act=act.code)
     if ledger.holds(act.code, care_date, line.billed_amount):
-        return _rejected(index, reasons.DUPLICATE)
+        return _rejected(index, reasons.DUPLICATE, act=act.code)
 
     notes: list[str] = []
+    steps: list[Step] = []
     quantity = line.quantity
     billed = cents(line.billed_amount)
+    units_left_after: int | None = None
     if act.frequency_limit is not None:
         window_start = care_date - timedelta(days=parameters.frequency_window_days)
-        units_left = act.frequency_limit - ledger.units(act.code, window_start, care_date)
+        used = ledger.units(act.code, window_start, care_date)
+        units_left = act.frequency_limit - used
+        window = {"limit": act.frequency_limit, "days": parameters.frequency_window_days, "used": used}
         if units_left <= 0:
-            return _rejected(index, reasons.FREQUENCY_LIMIT)
+            return _rejected(index, reasons.FREQUENCY_LIMIT, **window)
         if quantity > units_left:
             billed = cents(billed * units_left / quantity)
+            steps.append(step(explain.FREQUENCY_CUT, filed=quantity, kept=units_left, kept_amount=billed, **window))
             quantity = units_left
             notes.append(reasons.FREQUENCY_LIMIT)
+        units_left_after = units_left - quantity
 
-    base = billed if act.tnr is None else min(billed, cents(quantity * act.tnr))
+    if act.tnr is None:
+        base = billed
+        steps.append(step(explain.BASE_BILLED, billed_amount=billed))
+    else:
+        cap = cents(quantity * act.tnr)
+        base = min(billed, cap)
+        code = explain.BASE_TARIFF if cap < billed else explain.BASE_BILLED_UNDER_TARIFF
+        steps.append(step(code, quantity=quantity, tnr_amount=act.tnr, cap_amount=cap, billed_amount=billed,
+                          tariff_on=act.effective_from))
     rates = reference.category_on(act.category, care_date)
-    amo = cents(base * (FULL_RATE if line.ald else rates.amo_rate(claim.sector)))
+    rate = FULL_RATE if line.ald else rates.amo_rate(claim.sector)
+    amo = cents(base * rate)
+    if line.ald:
+        steps.append(step(explain.AMO_ALD, amo_rate=percent(rate), base_amount=base, amo_amount=amo))
+    else:
+        steps.append(step(explain.AMO_RATE, amo_rate=percent(rate), category=act.category, sector=claim.sector,
+                          base_amount=base, amo_amount=amo))
     if act.ceiling_group is not None and act.ceiling_amount is not None:
         window_start = care_date - timedelta(days=parameters.ceiling_window_days)
-        used = ledger.ceiling_amo(act.ceiling_group, window_start, care_date, reference)
-        allowed = max(act.ceiling_amount - used, ZERO)
+        used_amo = ledger.ceiling_amo(act.ceiling_group, window_start, care_date, reference)
+        allowed = max(act.ceiling_amount - used_amo, ZERO)
+        ceiling = {"ceiling_amount": act.ceiling_amount, "used_amount": used_amo,
+                   "days": parameters.ceiling_window_days}
         if amo > allowed:
             if allowed == 0:
-                return _rejected(index, *notes, reasons.CEILING_REACHED)
+                return _rejected(index, *notes, reasons.CEILING_REACHED, **ceiling)
+            steps.append(step(explain.CEILING_CUT, computed_amount=amo, allowed_amount=cents(allowed), **ceiling))
             amo = cents(allowed)
             notes.append(reasons.CEILING_REACHED)
-    complementary = cents((base - amo) * rates.complementary_rate) if complementary_cover else ZERO
-    return LineResult(index, True, quantity, billed, base, amo, complementary, tuple(notes))
+        steps.append(step(explain.CEILING_LEFT, left_amount=max(allowed - amo, ZERO), **ceiling))
+    if units_left_after is not None:
+        steps.append(step(explain.FREQUENCY_LEFT, left=units_left_after, limit=act.frequency_limit,
+                          days=parameters.frequency_window_days))
+    if not complementary_cover:
+        complementary = ZERO
+        steps.append(step(explain.COMPLEMENTARY_NONE_COVER))
+    elif rates.complementary_rate == 0:
+        complementary = ZERO
+        steps.append(step(explain.COMPLEMENTARY_NONE_CATEGORY, category=act.category))
+    else:
+        complementary = cents((base - amo) * rates.complementary_rate)
+        steps.append(step(explain.COMPLEMENTARY_RATE, complementary_rate=percent(rates.complementary_rate),
+                          rest_amount=base - amo, complementary_amount=complementary))
+    return LineResult(index, True, quantity, billed, base, amo, complementary, tuple(notes), tuple(steps))
 
 
 def liquidate(

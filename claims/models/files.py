@@ -194,6 +194,9 @@ class ClaimLine(models.Model):
     complementary_amount = models.DecimalField(_("complementary share"), max_digits=12, decimal_places=2,
                                                null=True, blank=True)
     reason_codes = models.JSONField(_("reasons"), default=list, blank=True)
+    # Why the line pays what it pays, as the engine decided: [{"code": ..., "params": {...}}, ...]
+    # (claims/liquidation/explain.py), worded in the reader's language by claims/explanations.py.
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
     adjustment_reason = models.TextField(_("adjustment reason"), blank=True)
 
     class Meta:

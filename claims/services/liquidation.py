@@ -103,26 +103,28 @@ def lines_write(priced: list[Priced]) -> int:
             continue
         for line_id, r in zip(item.file.line_ids, item.result.lines, strict=False):
             rows.append((line_id, r.accepted, r.accepted_quantity, r.accepted_billed_amount, r.base, r.amo_amount,
-                         r.complementary_amount, json.dumps(list(r.reasons))))
+                         r.complementary_amount, json.dumps(list(r.reasons)),
+                         json.dumps([s.as_json() for s in r.explanation])))
     if not rows:
         return 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             values = _values(rows, ("bigint", "boolean", "integer", "numeric", "numeric", "numeric", "numeric",
-                                    "jsonb"))
+                                    "jsonb", "jsonb"))
             cursor.execute(
                 f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
                 "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
-                "complementary_amount = v.comp, reason_codes = v.reasons "
-                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons) WHERE l.id = v.id",
+                "complementary_amount = v.comp, reason_codes = v.reasons, explanation = v.why "
+                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons, why) "
+                "WHERE l.id = v.id",
                 [],
             )
         return len(rows)
     lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
                        base_amount=row[4], amo_amount=row[5], complementary_amount=row[6],
-                       reason_codes=json.loads(row[7])) for row in rows]
+                       reason_codes=json.loads(row[7]), explanation=json.loads(row[8])) for row in rows]
     ClaimLine.objects.bulk_update(lines, ["accepted", "accepted_quantity", "accepted_billed_amount", "base_amount",
-                                          "amo_amount", "complementary_amount", "reason_codes"])
+                                          "amo_amount", "complementary_amount", "reason_codes", "explanation"])
     return len(rows)
 
 
