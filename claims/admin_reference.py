@@ -14,10 +14,20 @@ from .models import (
     CategoryRate,
     PaidFile,
     PaymentBatch,
+    RequiredDocument,
     RuleParameters,
     Transfer,
 )
 from .services.payments import BatchStateError, payment_batch_confirm, payment_batch_export
+
+
+@admin.register(RequiredDocument)
+class RequiredDocumentAdmin(admin.ModelAdmin):
+    """Documents before pricing: what each category's lines need, dated by care date."""
+
+    list_display = ["category", "kind", "effective_from", "effective_to"]
+    list_filter = ["category", "kind"]
+    list_select_related = ["category"]
 
 
 class CategoryRateInline(admin.TabularInline):

@@ -1,9 +1,10 @@
 """Demo reference data: the sample nomenclature of liquidation.md (2023 tariffs and the 2026 revision)."""
 
 from dataclasses import asdict
+from datetime import date
 
 from .liquidation import sample_acts, sample_categories, sample_parameters
-from .models import Act, ActVersion, Category, CategoryRate, RuleParameters
+from .models import Act, ActVersion, Category, CategoryRate, RequiredDocument, RuleParameters
 
 CATEGORY_NAMES = {
     "CONSULTATION": ("Consultations", "الاستشارات"),
@@ -32,6 +33,17 @@ ACT_NAMES = {
 }
 
 
+# liquidation.md, "Documents before pricing": a care sheet for every line, a prescription for medicines,
+# laboratory and imaging, an invoice for optics, dentures and hospital stays.
+SAMPLE_DOCUMENTS_FROM = date(2000, 1, 1)
+SAMPLE_REQUIRED_DOCUMENTS = {
+    "CONSULTATION": ["care_sheet"], "PROCEDURE": ["care_sheet"], "DENTAL": ["care_sheet"],
+    "LABORATORY": ["care_sheet", "prescription"], "IMAGING": ["care_sheet", "prescription"],
+    "MEDICINE": ["care_sheet", "prescription"],
+    "OPTICS": ["care_sheet", "invoice"], "DENTURE": ["care_sheet", "invoice"], "HOSPITAL": ["care_sheet", "invoice"],
+}
+
+
 def seed_reference() -> dict[str, int]:
     categories = {}
     for rates in sample_categories():
@@ -52,7 +64,14 @@ def seed_reference() -> dict[str, int]:
             "ceiling_group": version.ceiling_group or "", "ceiling_amount": version.ceiling_amount})
     for parameters in sample_parameters():
         values = asdict(parameters)
+        # No random documents check in the sample (tests and the demo must be predictable): a real mutual
+        # sets its rate in the admin (the field's default, for rows created there, is 5 %).
+        values["documents_check_rate"] = 0
         RuleParameters.objects.update_or_create(effective_from=values.pop("effective_from"), defaults=values)
+    for code, kinds in SAMPLE_REQUIRED_DOCUMENTS.items():
+        for kind in kinds:
+            RequiredDocument.objects.get_or_create(category=categories[code], kind=kind,
+                                                   effective_from=SAMPLE_DOCUMENTS_FROM)
     return {"acts": Act.objects.count(), "categories": Category.objects.count()}
 
 

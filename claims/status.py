@@ -10,7 +10,8 @@ S = ClaimStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.RECEIVED, S.FORWARDED}),
-    S.RECEIVED: frozenset({S.INCOMPLETE, S.LIQUIDATING, S.FORWARDED}),
+    # RECEIVED -> IN_REVIEW: a file whose liquidation keeps failing is set aside for a liquidator.
+    S.RECEIVED: frozenset({S.INCOMPLETE, S.LIQUIDATING, S.FORWARDED, S.IN_REVIEW}),
     S.INCOMPLETE: frozenset({S.RECEIVED}),
     # A worker that died mid-liquidation leaves LIQUIDATING behind; the sweep moves it back to RECEIVED.
     S.LIQUIDATING: frozenset({S.LIQUIDATED, S.REJECTED, S.IN_REVIEW, S.FORWARDED, S.RECEIVED}),

@@ -6,14 +6,22 @@ the estimate page and the tests all call it, so the same inputs always give the 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from . import explain, reasons
 from .eligibility import eligibility
 from .explain import Step, percent, step
-from .inputs import AffiliationPeriod, BeneficiaryFacts, ClaimInput, HistoryLine, LineInput, PriorAgreement
+from .inputs import (
+    AffiliationPeriod,
+    BeneficiaryFacts,
+    ClaimInput,
+    HistoryLine,
+    LineInput,
+    PriorAgreement,
+    days_before,
+)
 from .reference import ActVersion, ReferenceData
 
 ClaimStatus = Literal["liquidated", "rejected", "in_review", "forwarded"]
@@ -146,7 +154,7 @@ def _liquidate_line(
     billed = cents(line.billed_amount)
     units_left_after: int | None = None
     if act.frequency_limit is not None:
-        window_start = care_date - timedelta(days=parameters.frequency_window_days)
+        window_start = days_before(care_date, parameters.frequency_window_days)
         used = ledger.units(act.code, window_start, care_date)
         units_left = act.frequency_limit - used
         window = {"limit": act.frequency_limit, "days": parameters.frequency_window_days, "used": used}
@@ -177,7 +185,7 @@ def _liquidate_line(
         steps.append(step(explain.AMO_RATE, amo_rate=percent(rate), category=act.category, sector=claim.sector,
                           base_amount=base, amo_amount=amo))
     if act.ceiling_group is not None and act.ceiling_amount is not None:
-        window_start = care_date - timedelta(days=parameters.ceiling_window_days)
+        window_start = days_before(care_date, parameters.ceiling_window_days)
         used_amo = ledger.ceiling_amo(act.ceiling_group, window_start, care_date, reference)
         allowed = max(act.ceiling_amount - used_amo, ZERO)
         ceiling = {"ceiling_amount": act.ceiling_amount, "used_amount": used_amo,

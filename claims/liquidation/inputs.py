@@ -5,7 +5,7 @@ data fails loudly instead of being priced.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -16,6 +16,14 @@ SECTORS: tuple[Sector, ...] = ("public", "private")
 RELATIONS: tuple[Relation, ...] = ("member", "spouse", "child")
 
 CENT = Decimal("0.01")
+
+
+def days_before(day: date, days: int) -> date:
+    """`day` minus `days`, clamped at the first representable date (a care date of 0001-01-01 must give an
+    empty window, not an OverflowError that crashes the worker)."""
+    if (day - date.min).days <= days:
+        return date.min
+    return day - timedelta(days=days)
 
 
 class InvalidClaimInput(ValueError):

@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -22,7 +22,7 @@ from claims.models import PriorAgreement as AgreementRow
 from members.models import AffiliationPeriod as AffiliationRow
 from members.models import Beneficiary, StudentPeriod
 
-from .inputs import AffiliationPeriod, BeneficiaryFacts, HistoryLine, LineInput, PriorAgreement
+from .inputs import AffiliationPeriod, BeneficiaryFacts, HistoryLine, LineInput, PriorAgreement, days_before
 from .reference import ActVersion, CategoryRates, ParameterSet, ReferenceData
 
 # Files whose accepted lines count as the beneficiary's history (liquidation.md, "Inputs"): priced files,
@@ -118,6 +118,8 @@ class PendingFile:
     sister_mutual: bool
     line_ids: list[int] = field(default_factory=list)
     lines: list[LineInput] = field(default_factory=list)
+    channel: str = "online"
+    total_billed: Decimal = Decimal("0.00")
 
     @property
     def order_key(self) -> tuple:
@@ -181,11 +183,13 @@ def pending_files_lock(contexts: dict[int, BeneficiaryContext]) -> list[PendingF
         .filter(beneficiary_id__in=list(contexts), status=ClaimStatus.RECEIVED)
         .order_by("beneficiary_id", "received_on", "created_at", "pk")
         .values_list("pk", "tracking_code", "member_id", "beneficiary_id", "received_on", "sector", "created_at",
-                     "member__mutual__is_ours")
+                     "member__mutual__is_ours", "channel", "total_billed")
     )
     files = [
-        PendingFile(pk, code, member_id, beneficiary_id, received_on, sector, created_at, not is_ours)
-        for pk, code, member_id, beneficiary_id, received_on, sector, created_at, is_ours in rows
+        PendingFile(pk, code, member_id, beneficiary_id, received_on, sector, created_at, not is_ours,
+                    channel=channel, total_billed=total_billed)
+        for pk, code, member_id, beneficiary_id, received_on, sector, created_at, is_ours, channel, total_billed
+        in rows
     ]
     lines_of(files)
     for pending in files:
@@ -268,7 +272,7 @@ def facts_complete(contexts: dict[int, BeneficiaryContext], reference: Reference
     if not care_dates:
         return
     window = max(max(p.frequency_window_days, p.ceiling_window_days) for p in reference.parameters)
-    earliest, latest = min(care_dates) - timedelta(days=window), max(care_dates)
+    earliest, latest = days_before(min(care_dates), window), max(care_dates)
     for beneficiary_id, act_code, care_date, quantity, billed, amo in history_rows(ids, earliest, latest):
         contexts[beneficiary_id].history.append(HistoryLine(act_code, care_date, quantity, billed,
                                                             amo or Decimal("0.00")))

@@ -1,4 +1,5 @@
 from .access import AccessAction, HealthDataAccess
+from .documents import RequiredDocument
 from .files import (
     AgreementStatus,
     Attachment,
@@ -18,5 +19,5 @@ __all__ = [
     "AccessAction", "HealthDataAccess",
     "Act", "ActVersion", "AgreementStatus", "Attachment", "BatchStatus", "Category", "CategoryRate", "Channel",
     "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PayeeKind", "PaymentBatch", "PriorAgreement",
-    "RuleParameters", "Sector", "StatusChange", "Transfer",
+    "RequiredDocument", "RuleParameters", "Sector", "StatusChange", "Transfer",
 ]

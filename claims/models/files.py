@@ -124,6 +124,12 @@ class ClaimFile(models.Model):
     sector = models.CharField(_("sector"), max_length=8, choices=Sector.choices, default=Sector.PRIVATE)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     missing_documents = models.TextField(_("missing documents"), blank=True)
+    # Documents the required-documents rule found missing: [{"kind": ..., "category": ...}] (shown translated).
+    missing_kinds = models.JSONField(_("missing document kinds"), default=list, blank=True)
+    # Why a priced file waits for a liquidator before payment ("" when it does not).
+    control_reason = models.CharField(_("control"), max_length=16, blank=True, choices=[
+        ("threshold", _("Above the review threshold")), ("sample", _("Documents check (sample)")),
+        ("amount", _("Documents check (online amount)")), ("failure", _("Liquidation failed"))])
     idempotency_key = models.CharField(max_length=80, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
@@ -139,7 +145,8 @@ class ClaimFile(models.Model):
     liquidated_at = models.DateTimeField(_("liquidated at"), null=True, blank=True)
     # A worker holds a file it liquidates until lease_until; the sweep takes back files whose lease ran out.
     lease_until = models.DateTimeField(null=True, blank=True)
-    liquidation_attempts = models.PositiveIntegerField(default=0)
+    liquidation_attempts = models.PositiveIntegerField(_("liquidation attempts"), default=0)
+    liquidation_error = models.TextField(_("last liquidation error"), blank=True)
 
     class Meta:
         verbose_name = _("claim file")

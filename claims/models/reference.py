@@ -99,6 +99,16 @@ class RuleParameters(models.Model):
     student_age_limit = models.PositiveIntegerField(_("student child covered below age"), default=26)
     review_threshold = models.DecimalField(_("review above (MAD)"), max_digits=12, decimal_places=2,
                                            default=Decimal("5000.00"))
+    max_liquidation_attempts = models.PositiveIntegerField(
+        _("failed liquidations before review"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("A file whose liquidation fails this many times goes to a liquidator with its error, so the "
+                    "beneficiary's later files go on."))
+    documents_check_rate = models.DecimalField(
+        _("documents check sample rate"), max_digits=5, decimal_places=4, default=Decimal("0.05"), validators=RATE,
+        help_text=_("Share of priced files a liquidator checks against their documents before payment."))
+    documents_check_above = models.DecimalField(
+        _("documents check for online files above (MAD billed)"), max_digits=12, decimal_places=2,
+        default=Decimal("2000.00"))
     history = HistoricalRecords()
 
     class Meta:

@@ -1,38 +1,43 @@
-"""Intake of claim files: online drafts and submission, front-desk registration, incompleteness.
+"""Intake of claim files: online drafts and submission, front-desk registration, scans.
 
-Every refusal is a ValidationError whose messages a member or an agent can act on; every status move goes
-through claims.status.claim_set_status. A file that becomes `received` is queued for liquidation on commit,
-unless its member belongs to a sister mutual: then it is forwarded at once and never liquidated here."""
+Refusals are the closed list of claims.services.intake_checks; anything else is a warning and, later, a line
+decision. Every status move goes through claims.status.claim_set_status; every write locks the beneficiary,
+then the file (claims.services.locks). A file that becomes `received` is checked for its documents
+(claims.services.documents): complete, it is queued for liquidation through the outbox; incomplete, it waits.
+A sister mutual's file is forwarded at once and never liquidated here."""
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
-from django.utils import formats, timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from members.models import Beneficiary, Member, StudentPeriod
+from members.models import Beneficiary, Member
 from units.models import ServiceUnit
 from units.scoping import units_for
 
-from ..models import (
-    Act,
-    Attachment,
-    Channel,
-    ClaimFile,
-    ClaimLine,
-    ClaimStatus,
-    DocumentKind,
-    Sector,
-    StatusChange,
-)
+from ..models import Attachment, Channel, ClaimFile, ClaimLine, ClaimStatus, DocumentKind, Sector
 from ..models.files import tracking_code_new
 from ..status import claim_set_status
 from ..uploads import scan_check
+from .documents import (  # noqa: F401 - re-exported: views and the API call intake.*
+    Missing,
+    claim_complete,
+    claim_mark_incomplete,
+    claim_missing,
+    mark_incomplete,
+)
+from .intake_checks import (  # noqa: F401 - re-exported
+    ClaimAlreadySubmitted,
+    LineData,
+    lines_check,
+    lines_warnings,
+    today,
+)
+from .locks import beneficiary_lock, claim_lock, retry_on_deadlock
 
 S = ClaimStatus
 MAX_LINES = 40
@@ -40,99 +45,10 @@ MAX_ATTACHMENTS = 20
 ATTACHABLE_STATUSES = frozenset({S.DRAFT, S.INCOMPLETE, S.RECEIVED})
 
 
-class ClaimAlreadySubmitted(Exception):
-    """The file has left the draft stage (a second click on "Send", another tab)."""
-
-
-@dataclass(frozen=True)
-class LineData:
-    act_code: str
-    care_date: date
-    quantity: int
-    billed_amount: Decimal
-    ald: bool = False
-    prior_agreement_ref: str = ""
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def _short(day: date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-# --- checks ------------------------------------------------------------------------------------------------
-
-
-def _beneficiary_with_periods(beneficiary: Beneficiary) -> Beneficiary:
-    return Beneficiary.objects.prefetch_related(
-        Prefetch("student_periods", queryset=StudentPeriod.objects.order_by("start"))).get(pk=beneficiary.pk)
-
-
 def _check_beneficiary(*, member: Member, beneficiary: Beneficiary) -> None:
     if beneficiary.member_id != member.pk:
         raise ValidationError({"beneficiary": _("This person is not a beneficiary of this member.")},
                               code="other_member")
-
-
-def _eligibility_error(*, beneficiary: Beneficiary, on: date, reference) -> str | None:
-    from members.selectors import beneficiary_eligibility
-
-    result = beneficiary_eligibility(beneficiary=beneficiary, on=on, reference=reference)
-    if result.eligible:
-        return None
-    return _("%(name)s was not covered on %(day)s: %(reason)s") % {
-        "name": beneficiary.full_name, "day": _short(on), "reason": result.reason}
-
-
-def lines_check(*, lines: list[LineData], beneficiary: Beneficiary, latest_care_date: date,
-                received: bool) -> dict[str, list[str]]:
-    """Errors of each line, keyed "lines.<index>.<field>" (empty when every line is acceptable).
-
-    `latest_care_date` is today for an online file, the receipt date for a paper file (`received`)."""
-    from members.selectors import eligibility_reference
-
-    errors: dict[str, list[str]] = {}
-    known_acts = set(Act.objects.filter(code__in={line.act_code for line in lines}).values_list("code", flat=True))
-    reference = eligibility_reference()
-    beneficiary = _beneficiary_with_periods(beneficiary)
-
-    for index, line in enumerate(lines):
-        def refuse(field: str, message: str, index: int = index) -> None:
-            errors.setdefault(f"lines.{index}.{field}", []).append(message)
-
-        if line.act_code not in known_acts:
-            refuse("act_code", _("Unknown act code “%(code)s”: choose the care from the list.") % {
-                "code": line.act_code})
-        if line.care_date > latest_care_date:
-            if received:
-                refuse("care_date", _("The care date (%(care)s) is after the date the file was received (%(day)s).")
-                       % {"care": _short(line.care_date), "day": _short(latest_care_date)})
-            else:
-                refuse("care_date", _("The care date cannot be in the future."))
-        else:
-            error = _eligibility_error(beneficiary=beneficiary, on=line.care_date, reference=reference)
-            if error:
-                refuse("care_date", error)
-        if not isinstance(line.quantity, int) or isinstance(line.quantity, bool) or line.quantity < 1:
-            refuse("quantity", _("The quantity must be a whole number of at least 1."))
-        amount = line.billed_amount
-        try:
-            finite = isinstance(amount, Decimal) and amount.is_finite()
-        except InvalidOperation:  # pragma: no cover
-            finite = False
-        if not finite:
-            refuse("billed_amount", _("Enter the amount in dirhams, for example 150.00."))
-        elif amount <= 0:
-            refuse("billed_amount", _("The amount must be above 0."))
-        elif amount != amount.quantize(Decimal("0.01")):
-            refuse("billed_amount", _("The amount can have at most 2 decimals (centimes)."))
-        elif amount >= Decimal("1E10"):
-            refuse("billed_amount", _("This amount is too large."))
-        if len(line.prior_agreement_ref) > 32:
-            refuse("prior_agreement_ref", _("A prior agreement reference has at most 32 characters."))
-    return errors
 
 
 # --- creating files ----------------------------------------------------------------------------------------------
@@ -162,27 +78,23 @@ def _file_create(*, by, idempotency_key: str, **fields) -> tuple[ClaimFile, bool
 def claim_draft_create(*, member: Member, beneficiary: Beneficiary, by, care_on: date | None = None,
                        sector: str = Sector.PRIVATE, provider_name: str = "", provider_ref: str = "",
                        idempotency_key: str = "") -> ClaimFile:
-    """An online draft for `beneficiary`. With `care_on`, refuses a beneficiary not covered on that date."""
+    """An online draft for `beneficiary`. With `care_on`, refuses a date in the future, before 1900 or before
+    the birth; a beneficiary not covered on that date is only a warning (`claim.intake_warnings`)."""
     _check_beneficiary(member=member, beneficiary=beneficiary)
+    warnings: list[str] = []
     if care_on is not None:
-        if care_on > today():
-            raise ValidationError({"care_on": _("The care date cannot be in the future.")})
-        from members.selectors import eligibility_reference
-
-        error = _eligibility_error(beneficiary=_beneficiary_with_periods(beneficiary), on=care_on,
-                                   reference=eligibility_reference())
-        if error:
-            raise ValidationError({"beneficiary": error}, code="not_eligible")
+        probe = [LineData("", care_on, 1, Decimal("1.00"))]
+        errors = lines_check(lines=probe, beneficiary=beneficiary, latest_care_date=today(), received=False)
+        if "lines.0.care_date" in errors:
+            raise ValidationError({"care_on": errors["lines.0.care_date"]})
+        warnings = lines_warnings(lines=probe, beneficiary=beneficiary)
     if sector not in Sector.values:
         raise ValidationError({"sector": _("Choose the public or the private sector.")})
     claim, _created = _file_create(
         by=by, idempotency_key=idempotency_key, member=member, beneficiary=beneficiary, channel=Channel.ONLINE,
         status=S.DRAFT, sector=sector, provider_name=provider_name.strip(), provider_ref=provider_ref.strip())
+    claim.intake_warnings = warnings
     return claim
-
-
-def _locked(claim: ClaimFile) -> ClaimFile:
-    return ClaimFile.objects.select_for_update().select_related("member__mutual", "beneficiary").get(pk=claim.pk)
 
 
 def _must_be_draft(claim: ClaimFile) -> None:
@@ -190,9 +102,10 @@ def _must_be_draft(claim: ClaimFile) -> None:
         raise ClaimAlreadySubmitted(claim.tracking_code)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def claim_draft_update(*, claim: ClaimFile, sector: str, provider_name: str = "", provider_ref: str = "") -> ClaimFile:
-    claim = _locked(claim)
+    claim = claim_lock(claim.pk)
     _must_be_draft(claim)
     if sector not in Sector.values:
         raise ValidationError({"sector": _("Choose the public or the private sector.")})
@@ -209,10 +122,11 @@ def _raise_line_errors(errors: dict[str, list[str]], *, single: bool) -> None:
     raise ValidationError(errors)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def claim_line_add(*, claim: ClaimFile, line: LineData) -> ClaimLine:
-    """Adds a line to an online draft, refusing what liquidation must never see."""
-    claim = _locked(claim)
+    """Adds a line to an online draft, refusing what liquidation must never see (the closed list)."""
+    claim = claim_lock(claim.pk)
     _must_be_draft(claim)
     _raise_line_errors(lines_check(lines=[line], beneficiary=claim.beneficiary, latest_care_date=today(),
                                    received=False), single=True)
@@ -220,14 +134,17 @@ def claim_line_add(*, claim: ClaimFile, line: LineData) -> ClaimLine:
     if claim.lines.count() >= MAX_LINES:
         raise ValidationError(_("A file holds at most %(count)d lines; file the rest separately.")
                               % {"count": MAX_LINES})
-    return ClaimLine.objects.create(claim=claim, position=last + 1, act_id=line.act_code, care_date=line.care_date,
-                                    quantity=line.quantity, billed_amount=line.billed_amount, ald=line.ald,
-                                    prior_agreement_ref=line.prior_agreement_ref.strip())
+    added = ClaimLine.objects.create(claim=claim, position=last + 1, act_id=line.act_code, care_date=line.care_date,
+                                     quantity=line.quantity, billed_amount=line.billed_amount, ald=line.ald,
+                                     prior_agreement_ref=line.prior_agreement_ref.strip())
+    added.intake_warnings = lines_warnings(lines=[line], beneficiary=claim.beneficiary)
+    return added
 
 
+@retry_on_deadlock
 @transaction.atomic
 def claim_line_remove(*, claim: ClaimFile, line_id: int) -> None:
-    claim = _locked(claim)
+    claim = claim_lock(claim.pk)
     _must_be_draft(claim)
     claim.lines.filter(pk=line_id).delete()
 
@@ -238,7 +155,7 @@ def attachment_add(*, claim: ClaimFile, upload: UploadedFile, kind: str, by) -> 
         raise ValidationError({"kind": _("Choose what this document is.")})
     checked = scan_check(upload)
     with transaction.atomic():
-        claim = _locked(claim)
+        claim = claim_lock(claim.pk)
         if claim.status not in ATTACHABLE_STATUSES:
             raise ValidationError(_("Documents can no longer be added to this file."), code="closed")
         if claim.attachments.count() >= MAX_ATTACHMENTS:
@@ -258,9 +175,10 @@ def attachment_add(*, claim: ClaimFile, upload: UploadedFile, kind: str, by) -> 
     return attachment
 
 
+@retry_on_deadlock
 @transaction.atomic
 def attachment_remove(*, claim: ClaimFile, attachment_id: int) -> None:
-    claim = _locked(claim)
+    claim = claim_lock(claim.pk)
     _must_be_draft(claim)
     attachment = claim.attachments.filter(pk=attachment_id).first()
     if attachment is not None:
@@ -278,37 +196,36 @@ def _queue_liquidation(claim_id: int) -> None:
     outbox_enqueue(task="claims.tasks.liquidate_claim", args=[claim_id])
 
 
-def _after_received(claim: ClaimFile, *, by, missing_documents: str = "") -> None:
+def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
     """What follows a move to `received`: forward a sister mutual's file, mark a file incomplete, or queue
     its liquidation."""
     mutual = claim.member.mutual
     if not mutual.is_ours:
         claim_set_status(claim=claim, to_status=S.FORWARDED, by=by, reason=mutual.name_fr)
-    elif missing_documents:
-        _mark_incomplete(claim, by=by, missing_documents=missing_documents)
+    elif missing_documents or missing:
+        mark_incomplete(claim, by=by, missing_documents=missing_documents, missing=list(missing))
     else:
         _queue_liquidation(claim.pk)
 
 
-def _receive(claim: ClaimFile, *, by, missing_documents: str = "") -> None:
+def _receive(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
     # A file going straight on to `forwarded` or `incomplete` sends one message, about where it ends up.
-    quiet = not claim.member.mutual.is_ours or bool(missing_documents)
+    quiet = not claim.member.mutual.is_ours or bool(missing_documents) or bool(missing)
     claim_set_status(claim=claim, to_status=S.RECEIVED, by=by, notify=not quiet)
-    _after_received(claim, by=by, missing_documents=missing_documents)
+    after_received(claim, by=by, missing_documents=missing_documents, missing=missing)
 
 
+@retry_on_deadlock
 def claim_submit(*, claim: ClaimFile, by) -> ClaimFile:
-    """Sends an online draft: it is received today. A second submission raises ClaimAlreadySubmitted and
-    changes nothing (the row lock and the conditional status update let only one through)."""
+    """Sends an online draft: it is received today, then priced, or `incomplete` when a required scan is
+    missing. A second submission raises ClaimAlreadySubmitted and changes nothing (the row lock and the
+    conditional status update let only one through)."""
     with transaction.atomic():
-        claim = _locked(claim)
+        claim = claim_lock(claim.pk)
         _must_be_draft(claim)
         lines = list(claim.lines.order_by("position"))
         if not lines:
             raise ValidationError(_("Add at least one line of care before sending the file."), code="no_lines")
-        if not claim.attachments.exists():
-            raise ValidationError(_("Attach the scans of your documents before sending the file."),
-                                  code="no_documents")
         on = today()
         data = [LineData(line.act_id, line.care_date, line.quantity, line.billed_amount, line.ald,
                          line.prior_agreement_ref) for line in lines]
@@ -320,17 +237,23 @@ def claim_submit(*, claim: ClaimFile, by) -> ClaimFile:
         total = sum((line.billed_amount for line in lines), Decimal("0.00"))
         ClaimFile.objects.filter(pk=claim.pk).update(received_on=on, total_billed=total)
         claim.received_on, claim.total_billed = on, total
-        _receive(claim, by=by)
+        _receive(claim, by=by, missing=claim_missing(claim))
+    claim.intake_warnings = lines_warnings(lines=data, beneficiary=claim.beneficiary)
     return claim
 
 
+@retry_on_deadlock
 @transaction.atomic
 def claim_register_at_desk(*, member: Member, beneficiary: Beneficiary, unit: ServiceUnit, by, received_on: date,
                            lines: list[LineData], sector: str = Sector.PRIVATE, provider_name: str = "",
-                           provider_ref: str = "", missing_documents: str = "",
+                           provider_ref: str = "", missing_documents: str = "", documents: list[str] | None = None,
                            idempotency_key: str = "") -> ClaimFile:
-    """A paper file handed in at `unit`'s front desk, received on `received_on` (today or earlier).
+    """A paper file handed in at `unit`'s front desk, received on `received_on` (today or earlier). The file is
+    registered (and a receipt can be printed) whatever the rule book will decide; `claim.intake_warnings`
+    says what liquidation will probably refuse.
 
+    `documents`: the kinds the agent checked in the papers; those the lines need and the papers lack make the
+    file `incomplete` (None: the agent checked the papers and lists what is missing in `missing_documents`).
     The same idempotency key from the same agent returns the file already registered (a double click)."""
     if not units_for(by).filter(pk=unit.pk).exists():
         raise PermissionDenied("not an agent of this unit")
@@ -349,10 +272,13 @@ def claim_register_at_desk(*, member: Member, beneficiary: Beneficiary, unit: Se
     elif len(lines) > MAX_LINES:
         errors["lines"] = [_("A file holds at most %(count)d lines; file the rest separately.")
                            % {"count": MAX_LINES}]
+    if documents is not None and set(documents) - set(DocumentKind.values):
+        errors["documents"] = [_("Choose the documents from the list.")]
     if errors:
         raise ValidationError(errors)
     _raise_line_errors(lines_check(lines=lines, beneficiary=beneficiary, latest_care_date=received_on,
                                    received=True), single=False)
+    beneficiary_lock(beneficiary.pk)
     claim, created = _file_create(
         by=by, idempotency_key=idempotency_key, member=member, beneficiary=beneficiary, channel=Channel.FRONT_DESK,
         unit=unit, status=S.DRAFT, sector=sector, provider_name=provider_name.strip(),
@@ -365,47 +291,8 @@ def claim_register_at_desk(*, member: Member, beneficiary: Beneficiary, unit: Se
                   quantity=line.quantity, billed_amount=line.billed_amount, ald=line.ald,
                   prior_agreement_ref=line.prior_agreement_ref.strip())
         for index, line in enumerate(lines, start=1)])
-    claim = _locked(claim)
-    _receive(claim, by=by, missing_documents=missing_documents.strip())
+    claim = claim_lock(claim.pk)
+    missing = [] if documents is None else claim_missing(claim, present=documents)
+    _receive(claim, by=by, missing_documents=missing_documents.strip(), missing=missing)
+    claim.intake_warnings = lines_warnings(lines=lines, beneficiary=beneficiary)
     return claim
-
-
-# --- incomplete files ------------------------------------------------------------------------------------------
-
-
-def _mark_incomplete(claim: ClaimFile, *, by, missing_documents: str) -> StatusChange:
-    ClaimFile.objects.filter(pk=claim.pk).update(missing_documents=missing_documents)
-    claim.missing_documents = missing_documents
-    return claim_set_status(claim=claim, to_status=S.INCOMPLETE, by=by, reason=missing_documents)
-
-
-@transaction.atomic
-def claim_mark_incomplete(*, claim: ClaimFile, by, missing_documents: str) -> ClaimFile:
-    """Staff found documents missing: the member is told which, and the file waits for them."""
-    missing_documents = missing_documents.strip()
-    if not missing_documents:
-        raise ValidationError({"missing_documents": _("List the missing documents.")})
-    claim = _locked(claim)
-    _mark_incomplete(claim, by=by, missing_documents=missing_documents)
-    return claim
-
-
-@transaction.atomic
-def claim_complete(*, claim: ClaimFile, by, require_new_documents: bool = True) -> ClaimFile:
-    """The missing documents are in: the file is received again and goes on to liquidation.
-
-    A member must have added at least one document since the file was marked incomplete; staff who received
-    the papers at the desk need not (`require_new_documents=False`)."""
-    claim = _locked(claim)
-    if claim.status != S.INCOMPLETE:
-        raise ClaimAlreadySubmitted(claim.tracking_code)
-    if require_new_documents:
-        since = (claim.status_changes.filter(to_status=S.INCOMPLETE).aggregate(last=Max("changed_at"))["last"])
-        if not claim.attachments.filter(uploaded_at__gt=since).exists():
-            raise ValidationError(_("Add the missing documents first."), code="no_new_documents")
-    ClaimFile.objects.filter(pk=claim.pk).update(missing_documents="")
-    claim.missing_documents = ""
-    claim_set_status(claim=claim, to_status=S.RECEIVED, by=by, reason=_("Missing documents added."))
-    _after_received(claim, by=by)
-    return claim
-

@@ -6,6 +6,7 @@ and statuses are written in the same transaction, so a worker killed at any mome
 `received` (the transaction rolls back) and the sweep queues them again: nothing is lost, nothing priced twice.
 """
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from claims.liquidation.loader import (
     reference_data,
 )
 from claims.liquidation.reference import ReferenceData
-from claims.models import ClaimFile, ClaimLine, ClaimStatus
+from claims.models import ClaimFile, ClaimLine, ClaimStatus, RuleParameters
 from claims.status import InvalidTransition, claim_set_status
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 # A file still `received` this long after its last move was missed by its task (lost message, dead worker).
 SWEEP_AFTER = timedelta(minutes=1)
 SWEEP_LIMIT = 2000
+CONTROL_SAMPLE = "Documents check: drawn in the control sample; a liquidator checks the documents before payment."
+CONTROL_AMOUNT = "Documents check: online file above the amount threshold; a liquidator checks the documents."
 
 
 @dataclass(slots=True)
@@ -44,10 +47,60 @@ class Priced:
     file: PendingFile
     result: ClaimResult | None
     error: str = ""
+    control: str = ""  # "sample" / "amount": a liquidator checks the documents before payment
 
     @property
     def status(self) -> str:
-        return ClaimStatus.IN_REVIEW if self.result is None else self.result.status
+        if self.result is None or self.control:
+            return ClaimStatus.IN_REVIEW
+        return self.result.status
+
+    @property
+    def control_reason(self) -> str:
+        if self.result is None:
+            return "failure"
+        return self.control or ("threshold" if self.result.status == ClaimStatus.IN_REVIEW else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Controls:
+    """Documents check before payment (reference data): a deterministic sample of `rate` of the priced files
+    (by file id, so a dry run and the real run agree) and every online file billed above `online_above`."""
+
+    rate: Decimal = Decimal("0")
+    online_above: Decimal | None = None
+
+    @classmethod
+    def in_force(cls) -> "Controls":
+        row = (RuleParameters.objects.filter(effective_from__lte=timezone.localdate()).order_by("-effective_from")
+               .values("documents_check_rate", "documents_check_above").first())
+        if row is None:
+            return cls()
+        return cls(row["documents_check_rate"], row["documents_check_above"])
+
+    def apply(self, priced: list["Priced"]) -> None:
+        for item in priced:
+            if item.result is None or item.result.status != ClaimStatus.LIQUIDATED or item.result.total_reimbursed <= 0:
+                continue
+            if (self.online_above is not None and item.file.channel == "online"
+                    and item.file.total_billed > self.online_above):
+                item.control = "amount"
+            elif self.rate > 0 and _sampled(item.file.id, self.rate):
+                item.control = "sample"
+
+
+def _sampled(claim_id: int, rate: Decimal) -> bool:
+    digest = hashlib.sha256(f"documents-check:{claim_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 10_000 < int(rate * 10_000)
+
+
+def control_reasons_write(priced: list["Priced"]) -> None:
+    by_reason: dict[str, list[int]] = {}
+    for item in priced:
+        if item.control_reason:
+            by_reason.setdefault(item.control_reason, []).append(item.file.id)
+    for reason, ids in by_reason.items():
+        ClaimFile.objects.filter(pk__in=ids).update(control_reason=reason)
 
 
 def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceData) -> list[Priced]:
@@ -60,9 +113,9 @@ def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceD
                 claim = ClaimInput(pending.received_on, pending.sector, tuple(pending.lines), pending.sister_mutual)
                 result = liquidate(claim=claim, affiliations=context.affiliations, beneficiary=context.facts,
                                    agreements=context.agreements, history=context.history, reference=reference)
-            except (InvalidClaimInput, ReferenceDataError) as error:
+            except (InvalidClaimInput, ReferenceDataError, ArithmeticError, ValueError) as error:
                 # Intake refuses bad input; if some slipped through, a liquidator looks at it instead of a crash loop.
-                priced.append(Priced(pending, None, str(error)))
+                priced.append(Priced(pending, None, f"{type(error).__name__}: {error}"))
                 continue
             for line, line_result in zip(pending.lines, result.lines, strict=False):
                 if line_result.accepted:
@@ -173,12 +226,82 @@ def _claim_stub(pending: PendingFile, status: str) -> ClaimFile:
                      member_id=pending.member_id, beneficiary_id=pending.beneficiary_id)
 
 
+# Failures of the infrastructure (database gone, connection cut) are not the file's fault: never counted.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+
+
 def claim_liquidate(*, claim_id: int) -> str | None:
     """Prices file `claim_id` if it is still `received`, together with any earlier `received` file of the same
     beneficiary (they come first). Returns the file's new status, or None when there was nothing to do
     (already priced, or no longer received): running it twice pays nothing twice.
 
-    A constant number of queries whatever the number of lines."""
+    No poison: when pricing fails, the beneficiary's files are taken one at a time, oldest first; a file that
+    fails has its attempt counted and, after `max_liquidation_attempts` failures (reference data), goes to
+    `in_review` with its error, so the files after it go on. A constant number of queries per file."""
+    try:
+        return _claim_liquidate(claim_id=claim_id)
+    except INFRASTRUCTURE_ERRORS:
+        raise
+    except Exception:
+        logger.exception("liquidation of file %s failed; pricing its beneficiary's files one by one", claim_id)
+    for _round in range(SWEEP_LIMIT):
+        head = _head_of(claim_id)
+        if head is None:  # the file is no longer waiting (priced or set aside meanwhile)
+            return ClaimFile.objects.filter(pk=claim_id).values_list("status", flat=True).first()
+        try:
+            status = _claim_liquidate(claim_id=head)
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except Exception as error:
+            logger.exception("liquidation of file %s failed", head)
+            if not _failure_record(claim_id=head, error=error):
+                return None  # counted: the sweep tries again later
+            continue  # set aside: the next file of the beneficiary goes on
+        if head == claim_id:
+            return status
+    return None  # pragma: no cover
+
+
+def _head_of(claim_id: int) -> int | None:
+    """The oldest `received` file of the beneficiary of `claim_id`, if `claim_id` itself is still received."""
+    target = ClaimFile.objects.filter(pk=claim_id, status=ClaimStatus.RECEIVED).values("beneficiary_id").first()
+    if target is None:
+        return None
+    return (ClaimFile.objects.filter(beneficiary_id=target["beneficiary_id"], status=ClaimStatus.RECEIVED)
+            .order_by("received_on", "created_at", "pk").values_list("pk", flat=True).first())
+
+
+def max_attempts(day=None) -> int:
+    day = day or timezone.localdate()
+    found = (RuleParameters.objects.filter(effective_from__lte=day).order_by("-effective_from")
+             .values_list("max_liquidation_attempts", flat=True).first())
+    if found is None:
+        found = RuleParameters.objects.order_by("effective_from").values_list(
+            "max_liquidation_attempts", flat=True).first()
+    return found or 3
+
+
+def _failure_record(*, claim_id: int, error: Exception) -> bool:
+    """Counts a failed attempt on file `claim_id` (in its own transaction: the failed one rolled back) and sets
+    the file aside (`in_review`, the error as reason) once it failed `max_attempts()` times. True when set aside."""
+    text = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        beneficiary_of_claim_lock(claim_id=claim_id)
+        claim = (ClaimFile.objects.select_for_update(of=("self",)).filter(pk=claim_id, status=ClaimStatus.RECEIVED)
+                 .only("pk", "status", "tracking_code", "liquidation_attempts").first())
+        if claim is None:
+            return True
+        attempts = claim.liquidation_attempts + 1
+        ClaimFile.objects.filter(pk=claim_id).update(liquidation_attempts=attempts, liquidation_error=text,
+                                                     updated_at=timezone.now())
+        if attempts < max_attempts():
+            return False
+        claim_set_status(claim=claim, to_status=ClaimStatus.IN_REVIEW, notify=True,
+                         reason=f"Liquidation failed {attempts} times; set aside for a liquidator. {text}")
+        return True
+
+
+def _claim_liquidate(*, claim_id: int) -> str | None:
     with transaction.atomic():
         contexts = beneficiary_of_claim_lock(claim_id=claim_id)
         files = pending_files_lock(contexts)
@@ -190,14 +313,17 @@ def claim_liquidate(*, claim_id: int) -> str | None:
         reference = reference_data()
         facts_complete(contexts, reference)
         priced = contexts_price(contexts.values(), reference)
+        Controls.in_force().apply(priced)
         for item in priced:
             claim_set_status(claim=_claim_stub(item.file, ClaimStatus.RECEIVED), to_status=ClaimStatus.LIQUIDATING,
                              notify=False)
         lines_write(priced)
         claims_write(priced, expected_status=ClaimStatus.LIQUIDATING, set_status=False)
+        control_reasons_write(priced)
         for item in priced:
+            reason = item.error or ({"sample": CONTROL_SAMPLE, "amount": CONTROL_AMOUNT}.get(item.control, ""))
             claim_set_status(claim=_claim_stub(item.file, ClaimStatus.LIQUIDATING), to_status=item.status,
-                             reason=item.error)
+                             reason=reason)
         return next(item.status for item in priced if item.file.id == claim_id)
 
 

@@ -17,7 +17,7 @@ from claims.liquidation.loader import beneficiaries_lock, facts_complete, pendin
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.status import can_move
 
-from .liquidation import Priced, _values, claims_write, contexts_price, lines_write
+from .liquidation import Controls, Priced, _values, claims_write, contexts_price, control_reasons_write, lines_write
 
 DEFAULT_CHUNK = 2000
 
@@ -101,6 +101,7 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
         reference = reference_data()
         facts_complete(contexts, reference)
         priced = contexts_price(contexts.values(), reference)
+        Controls.in_force().apply(priced)
         report.priced = priced
         if not write:
             report.files = len(priced)
@@ -110,6 +111,7 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
         written = set(claims_write(priced, expected_status=ClaimStatus.RECEIVED, set_status=True))
         kept = [item for item in priced if item.file.id in written]
         lines_write(kept)
+        control_reasons_write(kept)
         report.lines = sum(len(item.file.lines) for item in kept)
         _status_changes_write(kept)
         report.files = len(kept)

@@ -47,12 +47,13 @@ def self_of(m: Member) -> Beneficiary:
 
 
 def received_file(beneficiary: Beneficiary, lines: list[tuple], *, received_on: date = date(2025, 3, 20),
-                  sector: str = "private", created_at: datetime | None = None) -> ClaimFile:
+                  sector: str = "private", created_at: datetime | None = None,
+                  channel: str = "front_desk") -> ClaimFile:
     """`lines` are (act_code, care_date, quantity, billed) tuples, optionally with an ald flag."""
     n = next(_seq)
     claim = ClaimFile.objects.create(
         tracking_code=f"LQ{n:08d}", member=beneficiary.member, beneficiary=beneficiary, status=ClaimStatus.RECEIVED,
-        channel="online", sector=sector, received_on=received_on,
+        channel=channel, sector=sector, received_on=received_on,
         total_billed=sum((D(str(line[3])) for line in lines), D("0.00")),
     )
     if created_at is not None:

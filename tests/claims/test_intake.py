@@ -102,14 +102,47 @@ def test_a_draft_is_kept_in_the_database_with_its_lines_until_sent(setup):
         (1, "C", D("100.00")), (2, "MED", D("235.55"))]
 
 
-def test_a_file_cannot_be_sent_without_lines_or_documents(setup):
+def test_a_file_cannot_be_sent_without_lines(setup):
     claim = draft_for(setup)
     with pytest.raises(ValidationError, match="line"):
         intake.claim_submit(claim=claim, by=setup.user)
-    intake.claim_line_add(claim=claim, line=line())
-    with pytest.raises(ValidationError, match="scans"):
-        intake.claim_submit(claim=claim, by=setup.user)
     assert ClaimFile.objects.get(pk=claim.pk).status == "draft"
+
+
+def test_an_online_file_without_its_documents_is_incomplete_with_the_list_and_not_priced(
+        setup, queued, django_capture_on_commit_callbacks):
+    claim = draft_for(setup)
+    intake.claim_line_add(claim=claim, line=line())
+    intake.claim_line_add(claim=claim, line=line(act="MED", amount="235.55"))
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.claim_submit(claim=claim, by=setup.user)
+    claim.refresh_from_db()
+    assert claim.status == "incomplete"
+    assert claim.missing_kinds == [{"kind": "care_sheet", "category": "CONSULTATION"},
+                                   {"kind": "prescription", "category": "MEDICINE"}]
+    assert claim.received_on == today() and claim.total_reimbursed == 0
+    assert queued == []
+
+    intake.attachment_add(claim=claim, upload=upload(), kind="care_sheet", by=setup.user)
+    with pytest.raises(ValidationError, match="Prescription"):
+        intake.claim_complete(claim=claim, by=setup.user)
+    intake.attachment_add(claim=claim, upload=upload("prescription.pdf"), kind="prescription", by=setup.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.claim_complete(claim=claim, by=setup.user)
+    claim.refresh_from_db()
+    assert (claim.status, claim.missing_kinds, claim.received_on) == ("received", [], today())
+    assert queued == [claim.pk]
+
+
+def test_an_online_file_with_its_scans_is_queued_for_pricing(setup, queued, django_capture_on_commit_callbacks):
+    claim = draft_for(setup)
+    intake.claim_line_add(claim=claim, line=line(act="MED", amount="235.55"))
+    intake.attachment_add(claim=claim, upload=upload(), kind="care_sheet", by=setup.user)
+    intake.attachment_add(claim=claim, upload=upload("prescription.pdf"), kind="prescription", by=setup.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.claim_submit(claim=claim, by=setup.user)
+    assert ClaimFile.objects.get(pk=claim.pk).status == "received"
+    assert queued == [claim.pk]
 
 
 def test_sending_the_same_file_twice_receives_it_once(setup, queued, django_capture_on_commit_callbacks):
@@ -178,18 +211,28 @@ def test_an_act_code_missing_from_the_nomenclature_is_refused(setup):
     assert "Unknown act code" in refused_fields(draft_for(setup), line(act="XYZ"))["act_code"][0]
 
 
-def test_a_child_over_the_age_limit_on_the_care_date_is_refused_with_the_reason(setup):
+def test_a_child_over_the_age_limit_on_the_care_date_is_a_warning_not_a_refusal(setup):
     child = BeneficiaryFactory(member=setup, first_name="Omar", birth_date=date(1999, 1, 1))
     claim = intake.claim_draft_create(member=setup, beneficiary=child, by=setup.user)
-    message = refused_fields(claim, line())["care_date"][0]
-    assert "Omar" in message and "over the age limit" in message
+    added = intake.claim_line_add(claim=claim, line=line())
+    assert "Omar" in added.intake_warnings[0] and "over the age limit" in added.intake_warnings[0]
+    assert claim.lines.count() == 1
 
 
-def test_an_ineligible_beneficiary_is_not_offered_a_draft_for_that_care_date(setup):
+def test_an_ineligible_beneficiary_gets_a_draft_with_a_warning(setup):
     spouse = BeneficiaryFactory(member=setup, relation="spouse", marriage_end=today() - timedelta(days=30))
-    with pytest.raises(ValidationError) as refused:
-        intake.claim_draft_create(member=setup, beneficiary=spouse, by=setup.user, care_on=today() - timedelta(days=2))
-    assert "marriage has ended" in refused.value.message_dict["beneficiary"][0]
+    claim = intake.claim_draft_create(member=setup, beneficiary=spouse, by=setup.user,
+                                      care_on=today() - timedelta(days=2))
+    assert claim.status == "draft" and "marriage has ended" in claim.intake_warnings[0]
+
+
+@pytest.mark.parametrize("care_date", [date(1, 1, 1), date(1899, 12, 31), date(1980, 5, 16)])
+def test_a_care_date_before_1900_or_before_the_birth_is_refused_at_intake(setup, care_date):
+    born = BeneficiaryFactory(member=setup, relation="child", birth_date=date(1980, 5, 17))
+    claim = intake.claim_draft_create(member=setup, beneficiary=born, by=setup.user)
+    message = refused_fields(claim, line(care_date=care_date))["care_date"][0]
+    assert "1900" in message or "before the birth" in message
+    assert not claim.lines.exists()
 
 
 def test_a_beneficiary_of_another_member_is_refused(setup):
