@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0005_transfer_any_payee'),
+        ('claims', '0007_claimline_explanation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
