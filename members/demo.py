@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db import transaction
 
-from units.models import ServiceUnit, StaffAssignment, StaffRole
+from units.models import ServiceUnit, StaffRole
+from units.services_staff import staff_assign, staff_role_grant
 
 from .identifiers import membership_number_from_sequence, moroccan_iban_from_rib
 from .models import (
@@ -141,8 +142,9 @@ def seed_members() -> dict[str, int]:
             member.user = _account(number, first_name=first, last_name=last, email=member.email)
             member.save(update_fields=["user"])
 
-    _account("admin", first_name="Admin", last_name="Mutuelle", is_staff=True, is_superuser=True)
+    admin = _account("admin", first_name="Admin", last_name="Mutuelle", is_staff=True, is_superuser=True)
+    staff_role_grant(user=admin, role="admin")
     for username, first_name, last_name, unit_code, role in STAFF:
         user = _account(username, first_name=first_name, last_name=last_name, is_staff=True)
-        StaffAssignment.objects.get_or_create(user=user, unit=units[unit_code], role=role)
+        staff_assign(user=user, unit=units[unit_code], role=role)  # the assignment and the role's group
     return {"members": Member.objects.count(), "beneficiaries": Beneficiary.objects.count()}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("mutuelle.api")),
     path("", include("members.urls")),
+    path("", include("members.urls_account")),
     path("", include("members.urls_security")),
     path("", include("claims.urls")),
     path("", include("units.urls")),

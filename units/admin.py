@@ -71,3 +71,15 @@ class LabOrderAdmin(SimpleHistoryAdmin):
     list_select_related = ["unit", "beneficiary", "claim"]
     raw_id_fields = ["member", "beneficiary", "prior_agreement", "claim"]
     search_fields = ["member__membership_number", "beneficiary__last_name", "practitioner_name"]
+
+
+def _administrators_only(request) -> bool:
+    """The admin site is the administrators' tool (role group "admin" or superuser); other staff do their work in
+    the pages, so their role permissions do not open it."""
+    from .roles import ADMIN, roles_of
+
+    user = request.user
+    return user.is_active and user.is_staff and ADMIN in roles_of(user)
+
+
+admin.site.has_permission = _administrators_only

@@ -52,6 +52,7 @@ class ServiceUnit(models.Model):
         verbose_name = _("service unit")
         verbose_name_plural = _("service units")
         ordering = ["opened_on", "code"]
+        permissions = [("view_unit_dashboard", _("Can read the unit dashboard"))]
 
     def __str__(self) -> str:
         return self.name_fr

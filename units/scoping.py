@@ -12,11 +12,17 @@ MANAGER_ROLES = (StaffRole.UNIT_MANAGER, StaffRole.LIQUIDATOR, StaffRole.ADMIN)
 
 
 def _roles(user) -> set[str]:
+    """Roles of the unit assignments, and the network-wide roles held as a group (an administrator or a
+    liquidator needs no unit assignment)."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_unit_roles", None)
     if cached is None:
-        cached = set(StaffAssignment.objects.filter(user=user).values_list("role", flat=True))
+        from django.contrib.auth.models import Group
+
+        assigned = StaffAssignment.objects.filter(user=user).values_list("role", flat=True)
+        held = Group.objects.filter(user=user, name__in=NETWORK_ROLES).values_list("name", flat=True)
+        cached = set(assigned.union(held))  # one query
         user._unit_roles = cached
     return cached
 

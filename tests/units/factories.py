@@ -14,10 +14,10 @@ from units.models import (
     Service,
     ServiceUnit,
     Slot,
-    StaffAssignment,
     StaffRole,
     Visit,
 )
+from units.services_staff import staff_assign
 
 
 class ServiceFactory(DjangoModelFactory):
@@ -55,7 +55,7 @@ class ServiceUnitFactory(DjangoModelFactory):
 
 def staff(unit: ServiceUnit, role: str = StaffRole.FRONT_DESK, **kwargs):
     user = StaffUserFactory(**kwargs)
-    StaffAssignment.objects.create(user=user, unit=unit, role=role)
+    staff_assign(user=user, unit=unit, role=role)  # the assignment and the role's group, as at the desk
     return user
 
 

@@ -1,0 +1,129 @@
+"""Staff roles as data. Each role is an auth group (created by migration units/0004_roles) holding exactly the
+permissions the role needs; a staff account is in one group per role it holds. Unit scope (which units an agent
+acts for) stays in StaffAssignment: the group says *what* a role may do, the assignment *where*.
+
+This module also says, per role, which page the account lands on after login and which entries its menu shows
+(only pages the role can open: tests/security/test_roles.py and the browser journeys click every one)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+FRONT_DESK = "front_desk"
+UNIT_MANAGER = "unit_manager"
+LIQUIDATOR = "liquidator"
+PROVIDENT_OFFICER = "provident_officer"
+ADMIN = "admin"
+MEMBER = "member"  # not a group: an account linked to a member file
+STAFF_ROLES = (FRONT_DESK, UNIT_MANAGER, LIQUIDATOR, PROVIDENT_OFFICER, ADMIN)
+
+_FRONT_DESK = (
+    # the registry: find, update, register a member and his beneficiaries; record and validate change requests
+    "members.view_member", "members.add_member", "members.change_member",
+    "members.view_beneficiary", "members.add_beneficiary", "members.change_beneficiary",
+    "members.view_affiliationperiod", "members.view_studentperiod",
+    "members.view_changerequest", "members.add_changerequest", "members.change_changerequest",
+    "members.view_attestation", "members.add_attestation",
+    # paper files at the desk, their scans and prior-agreement requests
+    "claims.view_claimfile", "claims.add_claimfile", "claims.change_claimfile",
+    "claims.view_claimline", "claims.add_claimline",
+    "claims.view_attachment", "claims.add_attachment",
+    "claims.view_prioragreement", "claims.add_prioragreement",
+    # reception, appointments, denture lab
+    "units.view_service", "units.view_serviceunit",
+    "units.view_visit", "units.add_visit", "units.change_visit",
+    "units.view_slot", "units.view_appointment", "units.add_appointment", "units.change_appointment",
+    "units.view_laborder", "units.add_laborder", "units.change_laborder",
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    FRONT_DESK: _FRONT_DESK,
+    UNIT_MANAGER: _FRONT_DESK + (
+        "units.view_unit_dashboard", "units.change_serviceunit", "units.view_staffassignment",
+    ),
+    LIQUIDATOR: (
+        "members.view_member", "members.view_beneficiary", "members.view_affiliationperiod",
+        "claims.view_claimfile", "claims.view_claimline", "claims.change_claimline", "claims.view_attachment",
+        "claims.view_prioragreement", "claims.change_prioragreement",
+        "claims.view_paymentbatch", "claims.add_paymentbatch", "claims.change_paymentbatch",
+        "claims.view_transfer", "claims.view_paidfile",
+        "units.view_serviceunit", "units.view_unit_dashboard",
+    ),
+    PROVIDENT_OFFICER: (
+        "members.view_member", "members.view_beneficiary", "members.view_affiliationperiod",
+        "members.view_changerequest", "units.view_serviceunit",
+    ),
+    # ADMIN: every permission (granted by the migration; checked by the role test)
+}
+
+ROLE_LABELS: dict[str, Promise] = {
+    FRONT_DESK: _("Front-desk agent"), UNIT_MANAGER: _("Unit manager"), LIQUIDATOR: _("Liquidator"),
+    PROVIDENT_OFFICER: _("Provident officer"), ADMIN: _("Administrator"), MEMBER: _("Member"),
+}
+
+
+def roles_of(user) -> set[str]:
+    """The account's roles: its role groups (one query, kept on the user object), "admin" for a superuser, and
+    "member" for an account that is not staff (member and superuser accounts never cost a query here)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = {MEMBER}
+        if user.is_superuser:  # every permission: the administrator's role, whatever groups it is in
+            cached = {ADMIN}
+        elif user.is_staff:
+            cached = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+# --- where each role lands, what its menu shows ------------------------------------------------------------------
+
+LANDING_ORDER = ((ADMIN, "admin:index"), (UNIT_MANAGER, "units:dashboard"), (LIQUIDATOR, "claims:review_list"),
+                 (FRONT_DESK, "units:desk"), (MEMBER, "dashboard"))
+
+_DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")),
+              ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab"))]
+MENUS: dict[str, list[tuple[str, Promise]]] = {
+    MEMBER: [("dashboard", _("My space")), ("claims:member_claims", _("My files")),
+             ("claims:member_new", _("File a claim")), ("units:my_appointments", _("My appointments")),
+             ("units:my_lab_orders", _("My dentures")), ("profile", _("My profile")),
+             ("change_requests", _("Change my details")), ("claims:member_access_log", _("Who opened my files"))],
+    FRONT_DESK: _DESK_MENU,
+    UNIT_MANAGER: [("units:dashboard", _("Dashboard"))] + _DESK_MENU,
+    LIQUIDATOR: [("claims:review_list", _("Review")), ("claims:agreement_list", _("Prior agreements")),
+                 ("claims:payment_list", _("Payment batches")), ("claims:desk_claims", _("Claim files")),
+                 ("units:dashboard", _("Dashboard"))],
+    PROVIDENT_OFFICER: [],
+    ADMIN: [("admin:index", _("Administration")), ("units:dashboard", _("Dashboard"))] + _DESK_MENU + [
+        ("claims:review_list", _("Review")), ("claims:payment_list", _("Payment batches"))],
+}
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url: str
+    label: Promise
+
+
+def landing_url(user) -> str:
+    roles = roles_of(user)
+    for role, name in LANDING_ORDER:
+        if role in roles:
+            return reverse(name)
+    return reverse("home")
+
+
+def menu_for(user) -> list[MenuEntry]:
+    """The menu entries of every role the account holds, each page once, in the roles' order."""
+    roles = roles_of(user)
+    entries: dict[str, MenuEntry] = {}
+    for role in (ADMIN, UNIT_MANAGER, LIQUIDATOR, FRONT_DESK, PROVIDENT_OFFICER, MEMBER):
+        if role in roles:
+            for name, label in MENUS[role]:
+                url = reverse(name)
+                entries.setdefault(url, MenuEntry(url, label))
+    return list(entries.values())
