@@ -211,8 +211,9 @@ class MyClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, m
 
     @extend_schema(operation_id="me_files_submit", request=None,
                    responses={200: ClaimFileDetailSerializer, **error_responses(409)},
-                   description="Sends the draft: received today and queued for liquidation. Codes: `no_lines`, "
-                               "`no_documents`; 409 `already_submitted` on a second submission.")
+                   description="Sends the draft: received today and queued for liquidation, or `incomplete` with "
+                               "`missing_kinds` when a required document is missing. Code `no_lines`; 409 "
+                               "`already_submitted` on a second submission.")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         claim = intake.claim_submit(claim=self.get_object(), by=request.user)
