@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agreements, review
+from .views import agreements, bank_file, review
 
 urlpatterns = [
     path("review/", review.review_list, name="review_list"),
@@ -13,5 +13,6 @@ urlpatterns = [
     path("review/agreements/<int:pk>/decide/", agreements.agreement_decide, name="agreement_decide"),
     path("review/payments/", review.payment_list, name="payment_list"),
     path("review/payments/<int:pk>/export.csv", review.payment_export, name="payment_export"),
+    path("review/payments/<int:pk>/pain001.xml", bank_file.payment_export_pain001, name="payment_export_pain001"),
     path("review/payments/<int:pk>/confirm/", review.payment_confirm, name="payment_confirm"),
 ]

@@ -277,6 +277,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# The mutual's own account, debtor of the ISO 20022 pain.001 bank files (claims/services/bank_file.py).
+PAYMENT_DEBTOR_NAME = env_str("PAYMENT_DEBTOR_NAME", "Mutuelle")
+PAYMENT_DEBTOR_IBAN = env_str("PAYMENT_DEBTOR_IBAN")
+PAYMENT_DEBTOR_BIC = env_str("PAYMENT_DEBTOR_BIC")
+
 # Operations (docs/operations.md): /metrics for Prometheus, Bearer METRICS_TOKEN (loopback only when unset);
 # error reports to Sentry only when SENTRY_DSN is set, without personal data.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

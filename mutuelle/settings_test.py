@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mutuelle")
 os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '1')}")
 os.environ.setdefault("MUTUELLE_VAR_DIR", "/tmp/mutuelle-test-var")
+os.environ.setdefault("PAYMENT_DEBTOR_IBAN", "MA10007640000123456789012345")  # a test account of the mutual
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES  # noqa: E402

@@ -198,12 +198,17 @@ def payment_batch_csv(*, batch: PaymentBatch) -> str:
     return out.getvalue()
 
 
-def payment_batch_export(*, batch: PaymentBatch) -> str:
-    """The CSV; the first export moves the batch to `exported` (later exports give the same file again)."""
+def payment_batch_mark_exported(*, batch: PaymentBatch) -> None:
+    """The first export (of either file) moves the batch to `exported`; later exports give the same file again."""
     if batch.status == BatchStatus.CONFIRMED:
         raise BatchStateError("a confirmed batch is not exported again")
     PaymentBatch.objects.filter(pk=batch.pk, status=BatchStatus.OPEN).update(status=BatchStatus.EXPORTED)
     batch.refresh_from_db(fields=["status"])
+
+
+def payment_batch_export(*, batch: PaymentBatch) -> str:
+    """The CSV report; the bank's own file is `bank_file.payment_batch_export_pain001`."""
+    payment_batch_mark_exported(batch=batch)
     return payment_batch_csv(batch=batch)
 
 

@@ -168,6 +168,7 @@ MATRIX: dict[str, Row] = {
     "claims:agreement_decide": row("POST", "agreement", REVIEWER),
     "claims:payment_list": row("GET", "", REVIEWER),
     "claims:payment_export": row("GET", "batch", REVIEWER),
+    "claims:payment_export_pain001": row("GET", "batch", REVIEWER),
     "claims:payment_confirm": row("POST", "batch", REVIEWER),
 }
 
@@ -250,7 +251,10 @@ class World:
             reference="PA-MATRIX-1", beneficiary=beneficiary, valid_from=timezone.localdate(),
             valid_to=timezone.localdate() + timedelta(days=30))
         self.batch = PaymentBatch.objects.create(reference="PB-MATRIX-1", status=BatchStatus.EXPORTED,
-                                                 total=Decimal("0.00"))
+                                                 total=Decimal("72.00"))
+        self.batch.transfers.create(payee_kind="member", payee_key=str(a.pk), payee_name="A", member=a,
+                                    iban="MA89011780000012345678901234", amount=Decimal("72.00"),
+                                    reference="PB-MATRIX-1-A")
 
     @staticmethod
     def _scan(claim) -> Attachment:
