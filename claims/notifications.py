@@ -12,11 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import ClaimStatus, StatusChange
+from .status import MEMBER_EXPLANATIONS, NOTIFIED_STATUSES
 
 logger = logging.getLogger("mutuelle.notifications")
 
-S = ClaimStatus
-NOTIFIED_STATUSES = frozenset({S.RECEIVED, S.INCOMPLETE, S.LIQUIDATED, S.REJECTED, S.IN_REVIEW, S.FORWARDED, S.PAID})
 
 
 def _send_sms(*, to: str, text: str) -> bool:
@@ -60,8 +59,6 @@ def _deliver(change: StatusChange) -> bool:
         "site_url": getattr(settings, "SITE_URL", "").rstrip("/"),
     }
     with translation.override(language):
-        from .status import MEMBER_EXPLANATIONS
-
         context["explanation"] = MEMBER_EXPLANATIONS[change.to_status]
         context["status_label"] = ClaimStatus(change.to_status).label
         subject = " ".join(render_to_string("claims/email/status_subject.txt", context).split())

@@ -22,6 +22,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.PAID: frozenset(),
 }
 
+# Moves the member is told about (e-mail/SMS by claims.notifications, a notice in the notification centre).
+NOTIFIED_STATUSES = frozenset({S.RECEIVED, S.INCOMPLETE, S.LIQUIDATED, S.REJECTED, S.IN_REVIEW, S.FORWARDED, S.PAID})
+
 # What a member reads about each status, in plain words.
 MEMBER_EXPLANATIONS: dict[str, str] = {
     S.DRAFT: _("You are still preparing this file: it has not been sent to the mutual yet."),
@@ -70,8 +73,6 @@ def claim_set_status(
     )
     if notify:
         from outbox.services import outbox_enqueue
-
-        from .notifications import NOTIFIED_STATUSES
 
         if to_status in NOTIFIED_STATUSES:  # an outbox row of this transaction: a broker outage only delays it
             _notice(claim, to_status)

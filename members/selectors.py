@@ -25,7 +25,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-# --- eligibility (liquidation.md, rule 2) -------------------------------------------------------------------
+# --- eligibility (docs/liquidation.md, rule 2) -------------------------------------------------------------------
 
 
 def eligibility_reference() -> ReferenceData:
@@ -193,17 +193,3 @@ def member_for_user(*, user: User) -> Member | None:
     if not user.is_authenticated:
         return None
     return Member.objects.select_related("mutual", "home_unit").filter(user=user).first()
-
-
-
-def member_latest_files(*, member: Member, limit: int = 5) -> list:
-    """The member's latest claim files. Uses the claims app's selector when it has one."""
-    try:
-        from claims.selectors import claims_for_member  # type: ignore[attr-defined]
-    except ImportError:
-        claims_for_member = None
-    if claims_for_member is not None:
-        return list(claims_for_member(member=member)[:limit])
-    from claims.models import ClaimFile
-
-    return list(ClaimFile.objects.filter(member=member).select_related("beneficiary").order_by("-created_at")[:limit])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from claims.selectors import claims_for_member
 from units.selectors import member_upcoming_appointments
 
 from . import selectors, services
@@ -76,7 +77,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 @member_required
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     overview = selectors.member_overview(member=member)
-    latest_files = selectors.member_latest_files(member=member)
+    latest_files = list(claims_for_member(member=member)[:5])
     appointments = member_upcoming_appointments(member=member)
     return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
                                                       "appointments": appointments})
