@@ -1,6 +1,7 @@
 # Mutuelle: two commands for a newcomer (see README).
 #   make run    installs, migrates, loads the demo data, serves on http://127.0.0.1:8000 (SQLite, tasks in-process)
-#   make test   installs, makes sure PostgreSQL and Redis are up, runs ruff, the migration check and pytest
+#   make test   installs, makes sure PostgreSQL and Redis are up, runs ruff, the import-cycle check, mypy, the
+#               migration check and pytest
 #   make bench  benchmarks (figures as ratios against a baseline measured in the same run)
 
 PYTHON ?= python3
@@ -26,7 +27,8 @@ install:
 run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --with-claims
-	DEBUG=$${DEBUG:-true} STAFF_OTP_REQUIRED=$${STAFF_OTP_REQUIRED:-false} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} STAFF_OTP_REQUIRED=$${STAFF_OTP_REQUIRED:-false} \
+	PAYMENT_DEBTOR_IBAN=$${PAYMENT_DEBTOR_IBAN:-MA10007640000123456789012345} $(PY) manage.py runserver $(HOST):$(PORT)
 
 apt-deps:
 	@bash scripts/ensure-apt.sh
@@ -36,6 +38,8 @@ services:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) scripts/import_cycles.py
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=mutuelle.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 test: install apt-deps services lint
