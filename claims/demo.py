@@ -1,4 +1,4 @@
-"""Demo reference data: the sample nomenclature of liquidation.md (2023 tariffs and the 2026 revision)."""
+"""Demo reference data: the sample nomenclature of docs/liquidation.md (2023 tariffs and the 2026 revision)."""
 
 from dataclasses import asdict
 from datetime import date

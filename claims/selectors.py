@@ -25,7 +25,7 @@ from .models import (
 )
 from .models.files import tracking_code_normalize
 
-FILING_DEADLINE_DAYS = 60  # liquidation.md rule 3; the authoritative value is RuleParameters.late_filing_days
+FILING_DEADLINE_DAYS = 60  # docs/liquidation.md rule 3; the authoritative value is RuleParameters.late_filing_days
 
 
 def today() -> date:

@@ -1,4 +1,4 @@
-"""Demo data of the units: the three units of domain.md with their real facts, and the services catalogue."""
+"""Demo data of the units: the three units of docs/domain.md with their real facts, and the services catalogue."""
 
 from datetime import date
 from decimal import Decimal

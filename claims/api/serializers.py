@@ -47,7 +47,7 @@ class _ScopedSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=REASON_CODES, help_text="Stable reason code (liquidation.md).")
+    code = serializers.ChoiceField(choices=REASON_CODES, help_text="Stable reason code (docs/liquidation.md).")
     message = serializers.CharField(help_text="The reason in the caller's language.")
 
 

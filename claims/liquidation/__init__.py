@@ -1,4 +1,4 @@
-"""Liquidation: the pure rule engine pricing sickness-claim files (see liquidation.md)."""
+"""Liquidation: the pure rule engine pricing sickness-claim files (see docs/liquidation.md)."""
 
 from .eligibility import Eligibility, age_on, anniversary, eligibility
 from .engine import ClaimResult, ClaimStatus, LineResult, cents, liquidate

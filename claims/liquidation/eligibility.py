@@ -1,4 +1,4 @@
-"""Whether a beneficiary is covered on a date (liquidation.md, line rule 2), and until when."""
+"""Whether a beneficiary is covered on a date (docs/liquidation.md, line rule 2), and until when."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

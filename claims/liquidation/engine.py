@@ -1,4 +1,4 @@
-"""The liquidation rule book (liquidation.md) as one pure function over plain records: no ORM, no I/O.
+"""The liquidation rule book (docs/liquidation.md) as one pure function over plain records: no ORM, no I/O.
 
 `liquidate` prices one claim file given everything it depends on; the per-file task, the bulk command,
 the estimate page and the tests all call it, so the same inputs always give the same result.

@@ -1,6 +1,6 @@
 """What the engine is given: a claim file and the facts about its beneficiary, as plain frozen records.
 
-Constructing a record checks what intake must already have refused (liquidation.md, "Inputs"), so bad
+Constructing a record checks what intake must already have refused (docs/liquidation.md, "Inputs"), so bad
 data fails loudly instead of being priced.
 """
 

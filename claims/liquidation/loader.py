@@ -25,7 +25,7 @@ from members.models import Beneficiary, StudentPeriod
 from .inputs import AffiliationPeriod, BeneficiaryFacts, HistoryLine, LineInput, PriorAgreement, days_before
 from .reference import ActVersion, CategoryRates, ParameterSet, ReferenceData
 
-# Files whose accepted lines count as the beneficiary's history (liquidation.md, "Inputs"): priced files,
+# Files whose accepted lines count as the beneficiary's history (docs/liquidation.md, "Inputs"): priced files,
 # whatever their later payment state. A file in review is priced too: a resubmission must still be a duplicate.
 HISTORY_STATUSES = ("liquidated", "in_review", "paid")
 

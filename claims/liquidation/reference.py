@@ -229,5 +229,5 @@ def sample_parameters() -> list[ParameterSet]:
 
 
 def sample_reference_data() -> ReferenceData:
-    """The sample of liquidation.md. Its plain records are `.categories`, `.acts` and `.parameters`."""
+    """The sample of docs/liquidation.md. Its plain records are `.categories`, `.acts` and `.parameters`."""
     return ReferenceData(categories=sample_categories(), acts=sample_acts(), parameters=sample_parameters())

@@ -1,6 +1,6 @@
 """End to end through the API and a real Celery worker: a member with a spouse and a child registered by the
 desk, a paper file registered at a unit, liquidated by the worker, its amounts read back = worked example 1 of
-liquidation.md."""
+docs/liquidation.md."""
 
 from datetime import date
 

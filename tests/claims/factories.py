@@ -16,7 +16,7 @@ from units.models import ServiceUnit, StaffAssignment, StaffRole
 
 
 def reference() -> None:
-    """The sample nomenclature (acts C, CS, MED, B...) and rule parameters of liquidation.md."""
+    """The sample nomenclature (acts C, CS, MED, B...) and rule parameters of docs/liquidation.md."""
     seed_reference()
 
 

@@ -1,4 +1,4 @@
-"""The liquidation rule book (liquidation.md), checked on the pure engine alone: no database, no settings."""
+"""The liquidation rule book (docs/liquidation.md), checked on the pure engine alone: no database, no settings."""
 
 import random
 from dataclasses import asdict, replace
@@ -123,7 +123,7 @@ def assert_rejected(result: LineResult, *codes: str) -> None:
     assert (result.accepted_billed_amount, *amounts(result)) == (D("0.00"),) * 4
 
 
-# Worked examples of liquidation.md, exactly as written.
+# Worked examples of docs/liquidation.md, exactly as written.
 
 
 def test_example_1_a_gp_consultation_is_priced_at_the_tnr() -> None:

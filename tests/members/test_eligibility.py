@@ -1,4 +1,4 @@
-"""Rule 2 (liquidation.md) through the real path: database rows -> BeneficiaryFacts -> the engine."""
+"""Rule 2 (docs/liquidation.md) through the real path: database rows -> BeneficiaryFacts -> the engine."""
 
 from datetime import date
 
