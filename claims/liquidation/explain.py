@@ -38,7 +38,7 @@ class Step:
     code: str
     params: dict[str, str] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {"code": self.code, "params": dict(self.params)}
 
 

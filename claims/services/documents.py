@@ -110,6 +110,24 @@ def claim_mark_incomplete(*, claim: ClaimFile, by, missing_documents: str) -> Cl
     return claim
 
 
+def _queue_liquidation(claim_id: int) -> None:
+    from outbox.services import outbox_enqueue
+
+    outbox_enqueue(task="claims.tasks.liquidate_claim", args=[claim_id])
+
+
+def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
+    """What follows a move to `received`: forward a sister mutual's file, mark a file incomplete, or queue
+    its liquidation."""
+    mutual = claim.member.mutual
+    if not mutual.is_ours:
+        claim_set_status(claim=claim, to_status=S.FORWARDED, by=by, reason=mutual.name_fr)
+    elif missing_documents or missing:
+        mark_incomplete(claim, by=by, missing_documents=missing_documents, missing=list(missing))
+    else:
+        _queue_liquidation(claim.pk)
+
+
 @retry_on_deadlock
 @transaction.atomic
 def claim_complete(*, claim: ClaimFile, by, require_new_documents: bool = True) -> ClaimFile:
@@ -118,8 +136,6 @@ def claim_complete(*, claim: ClaimFile, by, require_new_documents: bool = True) 
     A member must have added at least one document since the file was marked incomplete, including every kind
     the required-documents rule found missing; staff who received the papers at the desk need not
     (`require_new_documents=False`: they checked the papers)."""
-    from .intake import after_received
-
     claim = claim_lock(claim.pk)
     if claim.status != S.INCOMPLETE:
         raise ClaimAlreadySubmitted(claim.tracking_code)

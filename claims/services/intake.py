@@ -25,6 +25,8 @@ from ..status import claim_set_status
 from ..uploads import scan_check
 from .documents import (  # noqa: F401 - re-exported: views and the API call intake.*
     Missing,
+    _queue_liquidation,
+    after_received,
     claim_complete,
     claim_mark_incomplete,
     claim_missing,
@@ -188,24 +190,6 @@ def attachment_remove(*, claim: ClaimFile, attachment_id: int) -> None:
 
 
 # --- receipt -----------------------------------------------------------------------------------------------------
-
-
-def _queue_liquidation(claim_id: int) -> None:
-    from outbox.services import outbox_enqueue
-
-    outbox_enqueue(task="claims.tasks.liquidate_claim", args=[claim_id])
-
-
-def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
-    """What follows a move to `received`: forward a sister mutual's file, mark a file incomplete, or queue
-    its liquidation."""
-    mutual = claim.member.mutual
-    if not mutual.is_ours:
-        claim_set_status(claim=claim, to_status=S.FORWARDED, by=by, reason=mutual.name_fr)
-    elif missing_documents or missing:
-        mark_incomplete(claim, by=by, missing_documents=missing_documents, missing=list(missing))
-    else:
-        _queue_liquidation(claim.pk)
 
 
 def _receive(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
