@@ -11,9 +11,9 @@ from tqdm import tqdm
 
 from claims.liquidation import AffiliationPeriod, BeneficiaryFacts, HistoryLine, PriorAgreement, liquidate
 from claims.liquidation.inputs import ClaimInput, LineInput
-from claims.liquidation.loader import HISTORY_STATUSES, reference_data
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.services.liquidation_bulk import liquidate_all_parallel
+from claims.services.liquidation_loader import HISTORY_STATUSES, reference_data
 from claims.status import claim_set_status
 
 from . import dataset

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from members.templatetags.money import format_mad
 
 from .liquidation import explain, reasons
-from .liquidation.reasons import REASON_MESSAGES
+from .reason_messages import REASON_MESSAGES
 
 STEP_MESSAGES: dict[str, Promise] = {
     explain.BASE_TARIFF: _(

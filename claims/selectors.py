@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Beneficiary, Member, Mutual, StudentPeriod
 from units.scoping import is_network_staff, units_for
 
-from .liquidation import REASON_MESSAGES
 from .models import (
     Act,
     ActVersion,
@@ -24,6 +23,7 @@ from .models import (
     StatusChange,
 )
 from .models.files import tracking_code_normalize
+from .reason_messages import REASON_MESSAGES
 
 FILING_DEADLINE_DAYS = 60  # docs/liquidation.md rule 3; the authoritative value is RuleParameters.late_filing_days
 

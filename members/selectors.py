@@ -9,13 +9,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from claims.liquidation import (
-    ELIGIBILITY_MESSAGES,
     BeneficiaryFacts,
     Eligibility,
     ParameterSet,
     ReferenceData,
     eligibility,
 )
+from claims.reason_messages import ELIGIBILITY_MESSAGES
 
 from .identifiers import normalize_cin
 from .models import AffiliationPeriod, Beneficiary, Member, StudentPeriod, User

@@ -6,7 +6,6 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.liquidation import REASON_MESSAGES
 from claims.models import (
     Act,
     ActVersion,
@@ -22,6 +21,7 @@ from claims.models import (
     StatusChange,
     Transfer,
 )
+from claims.reason_messages import REASON_MESSAGES
 from claims.services.intake import LineData
 from claims.status import MEMBER_EXPLANATIONS
 from members.models import Beneficiary, Member

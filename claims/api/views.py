@@ -15,13 +15,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from claims.liquidation import REASON_MESSAGES, InvalidClaimInput
+from claims.liquidation import InvalidClaimInput
 from claims.models import (
     Attachment,
     ClaimFile,
     ClaimLine,
     ClaimStatus,
 )
+from claims.reason_messages import REASON_MESSAGES
 from claims.selectors import claim_page, claims_for_member, claims_for_staff
 from claims.services import intake, review
 from claims.services.access_log import health_access_logged

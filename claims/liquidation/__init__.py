@@ -13,7 +13,6 @@ from .inputs import (
     Relation,
     Sector,
 )
-from .reasons import ELIGIBILITY_MESSAGES, REASON_MESSAGES
 from .reference import (
     ActVersion,
     CategoryRates,
@@ -27,8 +26,6 @@ from .reference import (
 )
 
 __all__ = [
-    "ELIGIBILITY_MESSAGES",
-    "REASON_MESSAGES",
     "ActVersion",
     "AffiliationPeriod",
     "BeneficiaryFacts",

@@ -1,10 +1,8 @@
 """Stable codes explaining why a line was rejected or reduced, and why a beneficiary is (not) covered.
 
-The codes are stored with each line and never change; the messages are what a member reads.
+The codes are stored with each line and never change. What a member reads for each code is translated outside this
+pure package, in claims/reason_messages.py.
 """
-
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 MEMBER_NOT_COVERED = "MEMBER_NOT_COVERED"
 BENEFICIARY_NOT_ELIGIBLE = "BENEFICIARY_NOT_ELIGIBLE"
@@ -15,24 +13,6 @@ DUPLICATE = "DUPLICATE"
 FREQUENCY_LIMIT = "FREQUENCY_LIMIT"
 CEILING_REACHED = "CEILING_REACHED"
 
-REASON_MESSAGES: dict[str, Promise] = {
-    MEMBER_NOT_COVERED: _("The member was not covered by the mutual on the care date."),
-    BENEFICIARY_NOT_ELIGIBLE: _("This person was not covered as a beneficiary on the care date."),
-    LATE_FILING: _("Filed more than 60 days after the care date."),
-    UNKNOWN_ACT: _("This care is not on the list of reimbursed care for the care date."),
-    PRIOR_AGREEMENT_MISSING: _(
-        "This care needs a prior agreement from the mutual, and none covers this date."
-    ),
-    DUPLICATE: _("The same care, on the same date and for the same amount, was already reimbursed."),
-    FREQUENCY_LIMIT: _(
-        "This care is reimbursed only a limited number of times over two years; "
-        "only what was still allowed is reimbursed."
-    ),
-    CEILING_REACHED: _(
-        "The reimbursement ceiling for this care over two years is reached; "
-        "only what was still allowed is reimbursed."
-    ),
-}
 
 # Eligibility reason codes, shown on the member pages.
 MEMBER = "MEMBER"
@@ -42,13 +22,3 @@ CHILD_UNDER_21 = "CHILD_UNDER_21"
 CHILD_STUDENT = "CHILD_STUDENT"
 CHILD_DISABLED = "CHILD_DISABLED"
 CHILD_OVER_AGE = "CHILD_OVER_AGE"
-
-ELIGIBILITY_MESSAGES: dict[str, Promise] = {
-    MEMBER: _("Covered as the member."),
-    SPOUSE_MARRIED: _("Covered as the member's spouse."),
-    SPOUSE_MARRIAGE_ENDED: _("No longer covered: the marriage has ended."),
-    CHILD_UNDER_21: _("Covered as a child under 21."),
-    CHILD_STUDENT: _("Covered as a child in education, up to 26."),
-    CHILD_DISABLED: _("Covered as a child with a disability, with no age limit."),
-    CHILD_OVER_AGE: _("No longer covered: over the age limit for children."),
-}

@@ -19,7 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.liquidation import ClaimInput, ClaimResult, HistoryLine, InvalidClaimInput, ReferenceDataError, liquidate
-from claims.liquidation.loader import (
+from claims.liquidation.reference import ReferenceData
+from claims.models import ClaimFile, ClaimLine, ClaimStatus, RuleParameters
+from claims.services.liquidation_loader import (
     BeneficiaryContext,
     PendingFile,
     beneficiary_of_claim_lock,
@@ -27,8 +29,6 @@ from claims.liquidation.loader import (
     pending_files_lock,
     reference_data,
 )
-from claims.liquidation.reference import ReferenceData
-from claims.models import ClaimFile, ClaimLine, ClaimStatus, RuleParameters
 from claims.status import InvalidTransition, claim_set_status
 
 logger = logging.getLogger(__name__)

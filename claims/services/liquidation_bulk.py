@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from claims.liquidation.loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
+from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
 from claims.status import can_move
 
 from .liquidation import Controls, Priced, _values, claims_write, contexts_price, control_reasons_write, lines_write

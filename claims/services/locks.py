@@ -1,7 +1,7 @@
 """One lock order for every write on claim files: the beneficiary's row first, then that beneficiary's files,
 each with `select_for_update(of=("self",))` so a join never locks a member's or the mutual's row.
 
-The liquidation worker takes the same order (claims.liquidation.loader), so an intake write and a worker can
+The liquidation worker takes the same order (claims.services.liquidation_loader), so an intake write and a worker can
 wait for each other but never deadlock; two intake writes of one beneficiary queue on its row. A deadlock
 with a path this module does not cover is still possible in principle: `retry_on_deadlock` runs the whole
 transaction again a few times instead of answering 500."""

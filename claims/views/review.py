@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..liquidation import REASON_MESSAGES
 from ..models import ClaimFile, ClaimStatus, PaymentBatch
+from ..reason_messages import REASON_MESSAGES
 from ..services.access_log import health_access_logged
 from ..services.payments import (
     BatchStateError,

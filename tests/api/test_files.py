@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from claims.liquidation import REASON_MESSAGES
 from claims.models import ClaimFile, ClaimStatus
+from claims.reason_messages import REASON_MESSAGES
 from claims.status import claim_set_status
 from tests.claims.factories import pdf_bytes
 

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.liquidation.loader import reference_data
 from claims.models import ClaimFile, ClaimLine, StatusChange
 from claims.services.liquidation import claim_liquidate
 from claims.services.liquidation_bulk import liquidation_chunk_run, pending_chunks
+from claims.services.liquidation_loader import reference_data
 
 from . import liquidation_builders as b
 

@@ -8,8 +8,6 @@ from decimal import Decimal
 import pytest
 
 from claims.liquidation import (
-    ELIGIBILITY_MESSAGES,
-    REASON_MESSAGES,
     ActVersion,
     AffiliationPeriod,
     BeneficiaryFacts,
@@ -861,28 +859,6 @@ def test_category_rates_are_dated_too() -> None:
 
     assert amounts(before) == (D("80.00"), D("64.00"), D("8.00"))
     assert amounts(after) == (D("80.00"), D("56.00"), D("9.60"))
-
-
-def test_every_reason_code_has_a_message() -> None:
-    assert set(REASON_MESSAGES) == {
-        "MEMBER_NOT_COVERED",
-        "BENEFICIARY_NOT_ELIGIBLE",
-        "LATE_FILING",
-        "UNKNOWN_ACT",
-        "PRIOR_AGREEMENT_MISSING",
-        "DUPLICATE",
-        "FREQUENCY_LIMIT",
-        "CEILING_REACHED",
-    }
-    assert set(ELIGIBILITY_MESSAGES) == {
-        "MEMBER",
-        "SPOUSE_MARRIED",
-        "SPOUSE_MARRIAGE_ENDED",
-        "CHILD_UNDER_21",
-        "CHILD_STUDENT",
-        "CHILD_DISABLED",
-        "CHILD_OVER_AGE",
-    }
 
 
 # Invariants over many generated files.

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.liquidation.loader import reference_data
 from claims.models import AgreementStatus, ClaimFile, ClaimLine, PriorAgreement, StatusChange
 from claims.services.estimate import claim_estimate
 from claims.services.liquidation import claim_liquidate, liquidation_sweep
+from claims.services.liquidation_loader import reference_data
 
 from . import liquidation_builders as b
 
@@ -172,7 +172,7 @@ def test_the_estimate_prices_against_the_real_history_and_saves_nothing():
 
 
 def test_the_loader_reads_a_beneficiary_as_the_members_app_does():
-    from claims.liquidation.loader import beneficiaries_read, facts_complete
+    from claims.services.liquidation_loader import beneficiaries_read, facts_complete
     from members.models import Beneficiary, StudentPeriod
     from members.selectors import beneficiary_facts
 

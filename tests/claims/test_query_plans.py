@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from bench import dataset
-from claims.liquidation.loader import history_rows
 from claims.models import ClaimFile, ClaimLine, ClaimStatus
+from claims.services.liquidation_loader import history_rows
 
 pytestmark = pytest.mark.django_db
 

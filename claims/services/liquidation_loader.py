@@ -16,14 +16,20 @@ from decimal import Decimal
 
 from django.db import connection
 
+from claims.liquidation.inputs import (
+    AffiliationPeriod,
+    BeneficiaryFacts,
+    HistoryLine,
+    LineInput,
+    PriorAgreement,
+    days_before,
+)
+from claims.liquidation.reference import ActVersion, CategoryRates, ParameterSet, ReferenceData
 from claims.models import ActVersion as ActVersionRow
 from claims.models import AgreementStatus, CategoryRate, ClaimFile, ClaimLine, ClaimStatus, RuleParameters
 from claims.models import PriorAgreement as AgreementRow
 from members.models import AffiliationPeriod as AffiliationRow
 from members.models import Beneficiary, StudentPeriod
-
-from .inputs import AffiliationPeriod, BeneficiaryFacts, HistoryLine, LineInput, PriorAgreement, days_before
-from .reference import ActVersion, CategoryRates, ParameterSet, ReferenceData
 
 # Files whose accepted lines count as the beneficiary's history (docs/liquidation.md, "Inputs"): priced files,
 # whatever their later payment state. A file in review is priced too: a resubmission must still be a duplicate.
