@@ -8,8 +8,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, ClaimFile, ClaimLine, PriorAgreement, StatusChange
+from .models import Attachment, ClaimFile, ClaimLine, ClaimStatus, PriorAgreement, Regularisation, StatusChange
 from .services.access_log import HealthAccessAdminMixin
+
+# Decided files are immutable: their lines and totals never change here. A correction is a reasoned, dated
+# regularisation by a liquidator (claims.services.regularisation), paid or recovered in the next batch.
+# Files still waiting (draft, received, incomplete) keep their lines editable for typing errors.
+EDITABLE_STATUSES = frozenset({ClaimStatus.DRAFT, ClaimStatus.RECEIVED, ClaimStatus.INCOMPLETE})
+
+
+def claim_is_frozen(claim: ClaimFile | None) -> bool:
+    return claim is not None and claim.status not in EDITABLE_STATUSES
 
 
 class ClaimLineInline(admin.TabularInline):
@@ -19,6 +28,15 @@ class ClaimLineInline(admin.TabularInline):
               "base_amount", "amo_amount", "complementary_amount", "reason_codes"]
     readonly_fields = ["accepted", "base_amount", "amo_amount", "complementary_amount", "reason_codes"]
     raw_id_fields = ["act"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if claim_is_frozen(obj) else self.readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not claim_is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not claim_is_frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class AttachmentInline(admin.TabularInline):
@@ -34,6 +52,19 @@ class AttachmentInline(admin.TabularInline):
     @admin.display(description=_("scan"))
     def download(self, obj: Attachment) -> str:
         return format_html('<a href="{}">{}</a>', reverse("claims:attachment", args=[obj.pk]), obj.original_name)
+
+
+class RegularisationInline(admin.TabularInline):
+    """Corrections of the decided file, recorded by liquidators through claims.services.regularisation."""
+
+    model = Regularisation
+    extra = 0
+    fields = ["decided_on", "amount", "reason", "decided_by", "transfer", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -60,7 +91,7 @@ class ClaimFileAdmin(HealthAccessAdminMixin, admin.ModelAdmin):
     readonly_fields = ["tracking_code", "status", "created_by", "created_at", "updated_at", "idempotency_key",
                        "total_billed", "total_base", "total_amo", "total_complementary", "total_reimbursed",
                        "liquidated_at", "lease_until", "liquidation_attempts"]
-    inlines = [ClaimLineInline, AttachmentInline, StatusChangeInline]
+    inlines = [ClaimLineInline, AttachmentInline, RegularisationInline, StatusChangeInline]
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
@@ -74,6 +105,14 @@ class ClaimFileAdmin(HealthAccessAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # files are filed online or registered at a desk, where every rule is checked
 
+    def get_readonly_fields(self, request, obj=None):
+        if claim_is_frozen(obj):
+            return [field.name for field in ClaimFile._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not claim_is_frozen(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(ClaimLine)
 class ClaimLineAdmin(admin.ModelAdmin):
@@ -85,6 +124,14 @@ class ClaimLineAdmin(admin.ModelAdmin):
     raw_id_fields = ["claim", "act"]
     readonly_fields = ["accepted", "accepted_quantity", "accepted_billed_amount", "base_amount", "amo_amount",
                        "complementary_amount", "reason_codes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and claim_is_frozen(obj.claim):
+            return [field.name for field in ClaimLine._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj is not None and claim_is_frozen(obj.claim)) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Attachment)

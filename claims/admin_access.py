@@ -7,13 +7,13 @@ from .models import HealthDataAccess
 
 @admin.register(HealthDataAccess)
 class HealthDataAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "claim", "attachment", "unit", "ip"]
+    list_display = ["at", "user", "action", "claim", "beneficiary", "attachment", "unit", "ip"]
     list_filter = ["action", "unit"]
     search_fields = ["claim__tracking_code", "user__username", "ip"]
-    list_select_related = ["user", "claim", "attachment", "unit"]
+    list_select_related = ["user", "claim", "beneficiary", "attachment", "unit"]
     date_hierarchy = "at"
     show_full_result_count = False
-    readonly_fields = ["at", "user", "action", "view_name", "claim", "attachment", "unit", "ip"]
+    readonly_fields = ["at", "user", "action", "view_name", "claim", "beneficiary", "attachment", "unit", "ip"]
     fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:

@@ -210,6 +210,7 @@ CELERY_BEAT_SCHEDULE = {
 # lists its payables and records its own unique "paid" link. New kinds (provident, provider invoices) add theirs.
 PAYMENT_SOURCES = [
     "claims.services.payments.ClaimFileSource",
+    "claims.services.regularisation.RegularisationSource",
 ]
 
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from claims.liquidation import InvalidClaimInput
 from claims.models import (
+    AccessAction,
     Attachment,
     ClaimFile,
     ClaimLine,
@@ -351,6 +352,15 @@ class EstimateView(MyEstimateView):
 
     @extend_schema(operation_id="estimate", request=EstimateRequestSerializer, responses={200: EstimateSerializer},
                    description="What liquidation would pay for these lines, for any beneficiary, against his real "
-                               "history. Nothing is saved.")
+                               "history. Nothing is saved; the read is logged in the member's access log (an "
+                               "estimate reveals past care).")
     def post(self, request):
-        return super().post(request)
+        from claims.services.access_log import beneficiary_access_record
+
+        response = super().post(request)
+        if response.status_code == 200:
+            beneficiary = request.data.get("beneficiary")
+            if str(beneficiary).isdigit():
+                beneficiary_access_record(request=request, beneficiary_ids=[int(beneficiary)],
+                                          action=AccessAction.ESTIMATE)
+        return response

@@ -125,6 +125,19 @@ class PriorAgreementViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self):
         return PriorAgreement.objects.prefetch_related("acts").order_by("-requested_at", "-id")
 
+    def list(self, request, *args, **kwargs):
+        """Lists agreements; those of another unit's members are health data read from afar: logged."""
+        from claims.models import AccessAction
+        from claims.services.access_log import beneficiary_access_record, other_unit_beneficiaries
+
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+        ids = [row["beneficiary"] for row in rows if isinstance(row.get("beneficiary"), int)]
+        others = other_unit_beneficiaries(user=request.user, beneficiary_ids=ids)
+        if others:
+            beneficiary_access_record(request=request, beneficiary_ids=others, action=AccessAction.AGREEMENTS)
+        return response
+
     @extend_schema(request=AgreementRequestSerializer, responses={201: PriorAgreementSerializer},
                    description="Records a request for a beneficiary, acts and validity window (status `requested`).")
     def create(self, request):

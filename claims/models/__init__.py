@@ -14,10 +14,11 @@ from .files import (
 )
 from .payments import BatchStatus, PaidFile, PayeeKind, PaymentBatch, Transfer
 from .reference import Act, ActVersion, Category, CategoryRate, RuleParameters
+from .regularisation import Regularisation
 
 __all__ = [
     "AccessAction", "HealthDataAccess",
     "Act", "ActVersion", "AgreementStatus", "Attachment", "BatchStatus", "Category", "CategoryRate", "Channel",
     "ClaimFile", "ClaimLine", "ClaimStatus", "DocumentKind", "PaidFile", "PayeeKind", "PaymentBatch", "PriorAgreement",
-    "RequiredDocument", "RuleParameters", "Sector", "StatusChange", "Transfer",
+    "Regularisation", "RequiredDocument", "RuleParameters", "Sector", "StatusChange", "Transfer",
 ]

@@ -16,6 +16,8 @@ class AccessAction(models.TextChoices):
     API_DETAIL = "api_detail", _("Read the file through the API")
     API_ATTACHMENT = "api_attachment", _("Downloaded a scan through the API")
     ADMIN_VIEW = "admin_view", _("Opened the file in the administration")
+    ESTIMATE = "estimate", _("Estimated a reimbursement against the past care")
+    AGREEMENTS = "agreements", _("Listed prior agreements of another unit")
 
 
 class HealthDataAccess(models.Model):
@@ -24,8 +26,11 @@ class HealthDataAccess(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("read by"))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # A read of one file (claim), or of a beneficiary's health data without a file (estimate, agreements).
     claim = models.ForeignKey("claims.ClaimFile", on_delete=models.PROTECT, related_name="health_accesses",
-                              verbose_name=_("file"))
+                              verbose_name=_("file"), null=True, blank=True)
+    beneficiary = models.ForeignKey("members.Beneficiary", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("beneficiary"), null=True, blank=True)
     attachment = models.ForeignKey("claims.Attachment", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("scan"))
     action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)

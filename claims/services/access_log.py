@@ -6,13 +6,13 @@ A member reading their own file is not logged: they are the person the data is a
 read (/me/access-log/). Only successful reads (HTTP 200) are recorded; a refused or missing object leaves no row.
 If the row cannot be written the read fails with it, so no health data leaves without its trace."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from members.models import Member
+from members.models import Beneficiary, Member
 from members.security import client_ip
 from units.models import StaffAssignment
 
@@ -105,6 +105,32 @@ class HealthAccessAdminMixin:
 
 def health_accesses_for_member(*, member: Member) -> QuerySet[HealthDataAccess]:
     """What the member sees of the log (a read, kept beside the write it mirrors): every recorded read of their
-    files, newest first, with who, from which unit and which file."""
-    return (HealthDataAccess.objects.filter(claim__member=member)
-            .select_related("user", "unit", "claim", "attachment").order_by("-at", "-id"))
+    files and of their family's health data (estimates, agreements), newest first, with who and from where."""
+    return (HealthDataAccess.objects.filter(Q(claim__member=member) | Q(beneficiary__member=member))
+            .select_related("user", "unit", "claim", "attachment", "beneficiary").order_by("-at", "-id"))
+
+
+def beneficiary_access_record(*, request: HttpRequest, beneficiary_ids: Iterable[int], action: str) -> int:
+    """Appends one row per beneficiary whose health data staff read without opening a file: an estimate (it
+    reveals past care), a list of prior agreements. The member's own reads are not logged."""
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+    rows = list(Beneficiary.objects.filter(pk__in=set(beneficiary_ids)).exclude(member__user=request.user)
+                .values_list("pk", "member__home_unit_id"))
+    if not rows:
+        return 0
+    unit_ids = list(StaffAssignment.objects.filter(user=request.user).order_by("id").values_list("unit_id", flat=True))
+    match = getattr(request, "resolver_match", None)
+    HealthDataAccess.objects.bulk_create([
+        HealthDataAccess(user=request.user, beneficiary_id=pk, action=action,
+                         view_name=(match.view_name if match else "")[:100], ip=client_ip(request) or None,
+                         unit_id=home if home in unit_ids else (unit_ids[0] if unit_ids else None))
+        for pk, home in rows])
+    return len(rows)
+
+
+def other_unit_beneficiaries(*, user, beneficiary_ids: Iterable[int]) -> list[int]:
+    """The beneficiaries among these whose member's home unit is not one of `user`'s units."""
+    units = StaffAssignment.objects.filter(user=user).values_list("unit_id", flat=True)
+    return list(Beneficiary.objects.filter(pk__in=set(beneficiary_ids))
+                .exclude(member__home_unit_id__in=units).values_list("pk", flat=True))
