@@ -63,6 +63,9 @@ def beneficiary_facts(beneficiary: Beneficiary) -> BeneficiaryFacts:
     )
 
 
+MEMBER_NOT_COVERED = "MEMBER_NOT_COVERED"
+
+
 @dataclass(frozen=True)
 class BeneficiaryEligibility:
     beneficiary: Beneficiary
@@ -73,6 +76,8 @@ class BeneficiaryEligibility:
 
     @property
     def reason(self) -> Promise:
+        if self.reason_code == MEMBER_NOT_COVERED:
+            return _("Not covered: the member's affiliation does not cover this date.")
         return ELIGIBILITY_MESSAGES[self.reason_code]
 
     @property
@@ -109,6 +114,18 @@ class Coverage:
         if self.covered:
             return self.period.get_status_display() if self.period else _("Covered")
         return _("Not covered")
+
+
+def beneficiaries_cover(*, member: Member, coverage: Coverage, on: date,
+                        reference: ReferenceData | None = None) -> list[BeneficiaryEligibility]:
+    """Who of the family is covered on `on`: the beneficiary's own rule (age, marriage, studies) AND the member's
+    affiliation. The one answer the member's pages and the front desk both show."""
+    reference = reference or eligibility_reference()
+    beneficiaries = sorted(member.beneficiaries.all(), key=lambda b: (RELATION_ORDER[b.relation], b.birth_date))
+    items = [beneficiary_eligibility(beneficiary=b, on=on, reference=reference) for b in beneficiaries]
+    if coverage.covered:
+        return items
+    return [BeneficiaryEligibility(item.beneficiary, on, False, MEMBER_NOT_COVERED, None) for item in items]
 
 
 def member_coverage(*, member: Member, on: date | None = None) -> Coverage:
@@ -155,13 +172,9 @@ def member_overview(*, member: Member, on: date | None = None) -> MemberOverview
     queries (re-fetches the member with its affiliations, beneficiaries and student periods)."""
     on = on or today()
     member = members_with_overview_data().get(pk=member.pk)
-    reference = eligibility_reference()
-    beneficiaries = sorted(member.beneficiaries.all(), key=lambda b: (RELATION_ORDER[b.relation], b.birth_date))
-    return MemberOverview(
-        member=member,
-        coverage=member_coverage(member=member, on=on),
-        beneficiaries=[beneficiary_eligibility(beneficiary=b, on=on, reference=reference) for b in beneficiaries],
-    )
+    coverage = member_coverage(member=member, on=on)
+    return MemberOverview(member=member, coverage=coverage,
+                          beneficiaries=beneficiaries_cover(member=member, coverage=coverage, on=on))
 
 
 # --- lookups -------------------------------------------------------------------------------------------------

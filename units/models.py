@@ -291,3 +291,28 @@ class LabOrder(models.Model):
     @property
     def stage_index(self) -> int:
         return LAB_STAGE_ORDER.index(self.stage)
+
+
+class AgreementDocument(models.Model):
+    """A scan given at the desk with a prior-agreement request (quote, prescription, dental chart), for the
+    liquidator who decides it. Checked like a claim's scans (claims.uploads.scan_check)."""
+
+    agreement = models.ForeignKey("claims.PriorAgreement", on_delete=models.CASCADE, related_name="documents",
+                                  verbose_name=_("prior agreement"))
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("service unit"))
+    file = models.FileField(_("scan"), upload_to="agreements/%Y/%m/")
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prior-agreement document")
+        verbose_name_plural = _("prior-agreement documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

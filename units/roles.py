@@ -86,7 +86,8 @@ LANDING_ORDER = ((ADMIN, "admin:index"), (UNIT_MANAGER, "units:dashboard"), (LIQ
                  (FRONT_DESK, "units:desk"), (MEMBER, "dashboard"))
 
 _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")),
-              ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab"))]
+              ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab")),
+              ("units:agreements", _("Prior agreements")), ("units:change_requests", _("Changes to validate"))]
 MENUS: dict[str, list[tuple[str, Promise]]] = {
     MEMBER: [("dashboard", _("My space")), ("claims:member_claims", _("My files")),
              ("claims:member_new", _("File a claim")), ("units:my_appointments", _("My appointments")),

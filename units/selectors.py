@@ -11,9 +11,8 @@ from django.utils import timezone, translation
 
 from members.models import Member
 from members.selectors import (
-    RELATION_ORDER,
     MemberOverview,
-    beneficiary_eligibility,
+    beneficiaries_cover,
     eligibility_reference,
     member_coverage,
     member_search,
@@ -108,11 +107,9 @@ def desk_member_search(*, query: str, limit: int = 8) -> list[MemberOverview]:
     overviews = []
     for pk in ids:
         member = found[pk]
-        beneficiaries = sorted(member.beneficiaries.all(), key=lambda b: (RELATION_ORDER[b.relation], b.birth_date))
-        overviews.append(MemberOverview(
-            member=member, coverage=member_coverage(member=member, on=on),
-            beneficiaries=[beneficiary_eligibility(beneficiary=b, on=on, reference=reference) for b in beneficiaries],
-        ))
+        coverage = member_coverage(member=member, on=on)
+        overviews.append(MemberOverview(member=member, coverage=coverage, beneficiaries=beneficiaries_cover(
+            member=member, coverage=coverage, on=on, reference=reference)))
     return overviews
 
 
@@ -251,3 +248,11 @@ def open_visits_count(*, unit: ServiceUnit) -> int:
 
 def appointment_is_active(appointment: Appointment) -> bool:
     return appointment.status == AppointmentStatus.BOOKED
+
+
+def beneficiary_cover_on(*, beneficiary, on: date):
+    """Whether `beneficiary` is covered on `on`, the same answer as the member's pages (members.selectors)."""
+    member = members_with_overview_data().get(pk=beneficiary.member_id)
+    coverage = member_coverage(member=member, on=on)
+    items = beneficiaries_cover(member=member, coverage=coverage, on=on)
+    return next(item for item in items if item.beneficiary.pk == beneficiary.pk)

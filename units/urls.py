@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appointments, dashboard, desk, lab, member, public
+from .views import agreements, appointments, dashboard, desk, lab, member, member_file, public
 
 app_name = "units"
 
@@ -24,6 +24,15 @@ urlpatterns = [
     path("desk/lab-orders/new/", lab.lab_order_new, name="lab_order_new"),
     path("desk/lab-orders/<int:pk>/", lab.lab_order_detail, name="lab_order"),
     path("desk/lab-orders/<int:pk>/advance/", lab.lab_order_advance, name="lab_order_advance"),
+    path("desk/members/<int:pk>/", member_file.member_file, name="member_file"),
+    path("desk/members/<int:pk>/data/", member_file.member_data_update, name="member_data_update"),
+    path("desk/members/<int:pk>/attestation/", member_file.member_attestation, name="member_attestation"),
+    path("desk/changes/", member_file.change_requests, name="change_requests"),
+    path("desk/changes/<int:pk>/decide/", member_file.change_decide, name="change_decide"),
+    path("desk/agreements/", agreements.agreement_list, name="agreements"),
+    path("desk/agreements/new/", agreements.agreement_new, name="agreement_new"),
+    path("desk/agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("desk/agreements/documents/<int:pk>/", agreements.agreement_document, name="agreement_document"),
     path("desk/dashboard/", dashboard.dashboard, name="dashboard"),
     path("desk/dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     # Member space

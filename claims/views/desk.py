@@ -16,6 +16,7 @@ from units.scoping import units_for
 
 from ..forms import DeskClaimForm, DeskLineFormSet, IncompleteForm, MemberSearchForm, SlipDayForm
 from ..models import ClaimStatus
+from ..models.files import tracking_code_normalize
 from ..receipts import forwarding_slip_pdf, qr_svg, receipt_pdf
 from ..selectors import ClaimPage, beneficiaries_with_eligibility, claim_page, claims_for_staff, forwarding_slip
 from ..services import intake
@@ -47,14 +48,32 @@ def desk_claims(request: HttpRequest) -> HttpResponse:
 
         results = member_search(query=search.cleaned_data["q"])
     status = request.GET.get("status", "")
+    find = " ".join(request.GET.get("find", "").split())[:100]
     files = claims_for_staff(user=request.user).select_related("member", "beneficiary", "unit").order_by(
         "-received_on", "-created_at", "-id")
     if status in ClaimStatus.values:
         files = files.filter(status=status)
+    if find:
+        files = _files_found(files, find)
+        if len(files) == 1 and files[0].tracking_code == tracking_code_normalize(find):
+            return redirect("claims:desk_claim", pk=files[0].pk)
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "claims/desk/claims.html", {
         "search": search, "results": results, "page": page, "status": status, "statuses": ClaimStatus.choices,
+        "find": find,
     })
+
+
+def _files_found(files, find: str):
+    """A file by its tracking code, or the files of the members found by number, CIN or name."""
+    from members.selectors import member_search
+
+    code = tracking_code_normalize(find)
+    by_code = files.filter(tracking_code=code) if code else files.none()
+    if by_code.exists():
+        return list(by_code)
+    members = [member.pk for member in member_search(query=find, limit=50)]
+    return files.filter(member__in=members)
 
 
 @desk_required

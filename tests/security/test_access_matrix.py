@@ -71,6 +71,7 @@ DESK = "login 404 404 ok ok ok ok"                  # claims desk: any desk staf
 DESK_X_OBJECT = "login 404 404 ok 404 ok ok"        # claims desk, an object of unit X: the agent of unit Y gets 404
 UNITS_DESK = "login 403 403 ok ok ok ok"            # units desk: members refused by role
 UNITS_DESK_X_OBJECT = "login 403 403 ok 404 ok ok"
+DESK_WRITER = "login 403 403 ok ok 403 ok"          # units desk writes: front desk and admin roles, not liquidators
 REVIEWER = "login 404 404 404 404 ok ok"            # liquidators and admins
 MANAGER = "login 403 403 403 403 ok ok"             # unit managers (none here), liquidators and admins
 
@@ -157,6 +158,15 @@ MATRIX: dict[str, Row] = {
     "units:lab_order_new": row("GET", "member_a", UNITS_DESK),
     "units:lab_order": row("GET", "lab_order", UNITS_DESK_X_OBJECT),
     "units:lab_order_advance": row("POST", "lab_order", UNITS_DESK_X_OBJECT),
+    "units:member_file": row("GET", "member_file", "login 403 403 ok ok ok ok"),  # the registry is network-wide
+    "units:member_data_update": row("POST", "member_file", DESK_WRITER),
+    "units:member_attestation": row("POST", "member_file", DESK_WRITER),
+    "units:change_requests": row("GET", "", DESK_WRITER),
+    "units:change_decide": row("POST", "change_request", DESK_WRITER),
+    "units:agreements": row("GET", "", UNITS_DESK),
+    "units:agreement_new": row("GET", "member_a", DESK_WRITER),
+    "units:agreement": row("GET", "agreement", UNITS_DESK_X_OBJECT),
+    "units:agreement_document": row("GET", "agreement_document", UNITS_DESK_X_OBJECT),
     "units:dashboard": row("GET", "", MANAGER),
     "units:dashboard_csv": row("GET", "", MANAGER),
     # liquidators
@@ -250,6 +260,13 @@ class World:
         self.agreement = PriorAgreement.objects.create(
             reference="PA-MATRIX-1", beneficiary=beneficiary, valid_from=timezone.localdate(),
             valid_to=timezone.localdate() + timedelta(days=30))
+        from django.core.files.base import ContentFile
+
+        from units.models import AgreementDocument
+
+        self.agreement_document = AgreementDocument(agreement=self.agreement, unit=self.unit_x, original_name="q.pdf",
+                                                    content_type="application/pdf", size=10, sha256="0" * 64)
+        self.agreement_document.file.save("q.pdf", ContentFile(pdf_bytes()), save=True)
         self.batch = PaymentBatch.objects.create(reference="PB-MATRIX-1", status=BatchStatus.EXPORTED,
                                                  total=Decimal("72.00"))
         self.batch.transfers.create(payee_kind="member", payee_key=str(a.pk), payee_name="A", member=a,
@@ -297,6 +314,8 @@ class World:
             "lab_order": {"pk": self.lab_order.pk},
             "agreement": {"pk": self.agreement.pk},
             "batch": {"pk": self.batch.pk},
+            "member_file": {"pk": self.member_a.pk},
+            "agreement_document": {"pk": self.agreement_document.pk},
         }[key]
 
 

@@ -14,8 +14,16 @@ from members.selectors import RELATION_ORDER
 
 from .. import services
 from ..models import AppointmentStatus, Service
-from ..selectors import appointments_for, day_sheet, free_slots, local_day_bounds, practitioners_of, slots_for
-from .common import current_unit, desk_staff_required
+from ..selectors import (
+    appointments_for,
+    beneficiary_cover_on,
+    day_sheet,
+    free_slots,
+    local_day_bounds,
+    practitioners_of,
+    slots_for,
+)
+from .common import cover_confirm, current_unit, desk_staff_required
 
 
 def _booking_context(unit, member: Member, service_code: str | None) -> dict:
@@ -42,6 +50,9 @@ def booking_create(request: HttpRequest) -> HttpResponse:
     beneficiary = get_object_or_404(Beneficiary.objects.select_related("member"), pk=request.POST.get("beneficiary")
                                     or 0)
     slot = get_object_or_404(slots_for(request.user), pk=request.POST.get("slot") or 0)
+    cover = beneficiary_cover_on(beneficiary=beneficiary, on=timezone.localtime(slot.start).date())
+    if not cover.eligible and not request.POST.get("confirm_uncovered"):
+        return cover_confirm(request, cover=cover, action=request.get_full_path(), label=_("Book all the same"))
     try:
         appointment = services.appointment_book(slot=slot, beneficiary=beneficiary, by=request.user)
     except services.BookingError as error:

@@ -42,3 +42,17 @@ def reverse_or_none(name: str, **kwargs) -> str | None:
         return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return None
+
+
+def cover_confirm(request: HttpRequest, *, cover, action: str, label: str) -> HttpResponse:
+    """Asks the agent to confirm an action for a beneficiary not covered on its date, saying why (the form
+    posts the same fields again with confirm_uncovered=1)."""
+    from django.shortcuts import render
+
+    fields = [(name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+              for value in values]
+    template = "units/partials/cover_confirm.html"
+    context = {"cover": cover, "action": action, "fields": fields, "confirm_label": label}
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "units/cover_confirm.html", context, status=409)

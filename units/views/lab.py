@@ -12,8 +12,8 @@ from members.models import Member
 from .. import services
 from ..forms import LabOrderForm
 from ..models import LAB_STAGE_ORDER
-from ..selectors import lab_orders_for
-from .common import current_unit, desk_staff_required
+from ..selectors import beneficiary_cover_on, lab_orders_for
+from .common import cover_confirm, current_unit, desk_staff_required
 
 
 @desk_staff_required
@@ -30,6 +30,11 @@ def lab_order_new(request: HttpRequest) -> HttpResponse:
     member = get_object_or_404(Member, pk=request.GET.get("member") or request.POST.get("member") or 0)
     form = LabOrderForm(request.POST or None, member=member, initial={"impression_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        cover = beneficiary_cover_on(beneficiary=form.cleaned_data["beneficiary"],
+                                     on=form.cleaned_data["impression_on"])
+        if not cover.eligible and not request.POST.get("confirm_uncovered"):
+            return cover_confirm(request, cover=cover, action=request.get_full_path(),
+                                 label=_("Open the order all the same"))
         try:
             order = services.lab_order_create(unit=unit, by=request.user, **form.cleaned_data)
         except services.LabOrderError as error:

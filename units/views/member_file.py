@@ -1,0 +1,138 @@
+"""The desk's member file: coverage (the member space's own selector), administrative data updated by the agent,
+change requests recorded and validated by a second agent, the member's files, agreements and attestation."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from claims.models import PriorAgreement
+from claims.selectors import claims_for_staff
+from members import change_requests as changes
+from members.attestation_pdf import render_attestation
+from members.identifiers import normalize_iban
+from members.models import ChangeRequest, ChangeStatus, Member
+from members.selectors import member_overview
+from members.services import attestation_issue, member_update
+
+from ..forms_desk import DecisionForm, MemberDataForm, spread_errors
+from .common import desk_staff_required
+
+DATA_FIELDS = ("address", "phone", "email", "employer", "grade", "iban")
+
+
+def permission_needed(permission: str) -> Callable:
+    """The role's permission (units/roles.py), on top of being desk staff; refused with the styled 403."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(_("Your role does not allow this action."))
+            return view(request, *args, **kwargs)
+
+        return desk_staff_required(wrapper)
+
+    return decorate
+
+
+def _context(request: HttpRequest, member: Member, form: MemberDataForm) -> dict:
+    overview = member_overview(member=member)
+    pending = list(member.change_requests.filter(status=ChangeStatus.PENDING).select_related("requested_by"))
+    for change in pending:
+        change.may_decide = changes.change_request_may_decide(change_request=change, user=request.user)
+    return {
+        "overview": overview, "member": overview.member, "form": form, "pending": pending,
+        "changes": member.change_requests.exclude(status=ChangeStatus.PENDING).select_related(
+            "requested_by", "decided_by").order_by("-requested_at")[:10],
+        "files": claims_for_staff(user=request.user).filter(member=member).select_related("beneficiary")
+        .order_by("-received_on", "-id")[:20],
+        "agreements": PriorAgreement.objects.filter(beneficiary__member=member).select_related("beneficiary")
+        .prefetch_related("acts").order_by("-requested_at")[:20],
+    }
+
+
+@permission_needed("members.view_member")
+def member_file(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk)
+    form = MemberDataForm(initial={field: getattr(member, field) for field in DATA_FIELDS})
+    return render(request, "units/member_file.html", _context(request, member, form))
+
+
+@require_POST
+@permission_needed("members.change_member")
+def member_data_update(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk)
+    form = MemberDataForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data["iban"]:  # a bank account is replaced, never blanked, from the desk
+            del data["iban"]
+        try:
+            member_update(by=request.user, member=member, **data)
+        except ValidationError as error:
+            spread_errors(form, error)
+        else:
+            member.refresh_from_db()
+            if form.cleaned_data["iban"] and normalize_iban(form.cleaned_data["iban"]) != member.iban:
+                messages.info(request, _("The new bank account is recorded; it applies once a second staff "
+                                         "account validates it."))
+            messages.success(request, _("The member's data is saved."))
+            return redirect("units:member_file", pk=member.pk)
+    return render(request, "units/member_file.html", _context(request, member, form), status=400)
+
+
+@require_POST
+@permission_needed("members.change_changerequest")
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to validate or to refuse the request."))
+    else:
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                changes.change_request_approve(change_request=change, by=request.user, note=note)
+                messages.success(request, _("Change validated and applied to the member's file."))
+            else:
+                changes.change_request_reject(change_request=change, by=request.user, note=note)
+                messages.success(request, _("Change refused."))
+        except changes.FourEyesRefused:
+            messages.error(request, _("You recorded this change: another staff account must validate it."))
+        except changes.ChangeRequestNotPending:
+            messages.info(request, _("This request was already decided."))
+    target = request.POST.get("next", "")
+    if target == "list":
+        return redirect("units:change_requests")
+    return redirect("units:member_file", pk=change.member_id)
+
+
+@permission_needed("members.change_changerequest")
+def change_requests(request: HttpRequest) -> HttpResponse:
+    pending = list(changes.change_requests_pending())
+    for change in pending:
+        change.may_decide = changes.change_request_may_decide(change_request=change, user=request.user)
+    return render(request, "units/change_requests.html", {"pending": pending})
+
+
+@require_POST
+@permission_needed("members.add_attestation")
+def member_attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    """A membership attestation printed at the desk (the same document the member downloads)."""
+    member = get_object_or_404(Member, pk=pk)
+    attestation = attestation_issue(member=member, by=request.user)
+    overview = member_overview(member=member, on=attestation.issued_on)
+    verify_url = request.build_absolute_uri(reverse("attestation_verify", args=[attestation.code]))
+    pdf = render_attestation(attestation=attestation, overview=overview, verify_url=verify_url,
+                             rtl=get_language_bidi())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="attestation-{attestation.code}.pdf"'
+    return response
