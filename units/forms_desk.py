@@ -47,12 +47,15 @@ class AgreementRequestForm(BootstrapMixin, forms.Form):
         kwargs["initial"].setdefault("valid_from", today)
         kwargs["initial"].setdefault("valid_to", today + timedelta(days=90))
         super().__init__(*args, **kwargs)
-        self.fields["beneficiary"].choices = beneficiaries
-        self.fields["acts"].choices = acts
+        beneficiary_field = self.fields["beneficiary"]
+        acts_field = self.fields["acts"]
+        assert isinstance(beneficiary_field, forms.ChoiceField) and isinstance(acts_field, forms.ChoiceField)
+        beneficiary_field.choices = beneficiaries
+        acts_field.choices = acts
         self.style_fields()
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("The validity ends before it starts."))
         return data

@@ -44,7 +44,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                                       pk=int(request.GET["lab_order"]), member=member)
     beneficiaries = list(member.beneficiaries.order_by("relation", "birth_date"))
     acts = list(Act.objects.order_by("code"))
-    initial = {"acts": ["PAD"]} if lab_order else {}
+    initial: dict[str, object] = {"acts": ["PAD"]} if lab_order else {}
     if lab_order:
         initial["beneficiary"] = lab_order.beneficiary_id
     form = AgreementRequestForm(request.POST or None, initial=initial,

@@ -3,6 +3,7 @@ change requests recorded and validated by a second agent, the member's files, ag
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from claims.selectors import claims_for_staff
 from members import change_requests as changes
 from members.attestation_pdf import render_attestation
 from members.identifiers import normalize_iban
-from members.models import ChangeRequest, ChangeStatus, Member
+from members.models import ChangeRequest, ChangeStatus, Member, User
 from members.selectors import member_overview
 from members.services import attestation_issue, member_update
 
@@ -43,11 +44,16 @@ def permission_needed(permission: str) -> Callable:
     return decorate
 
 
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff account (the decorators let no one else in)."""
+    return cast(User, request.user)
+
+
 def _context(request: HttpRequest, member: Member, form: MemberDataForm) -> dict:
     overview = member_overview(member=member)
-    pending = list(member.change_requests.filter(status=ChangeStatus.PENDING).select_related("requested_by"))
-    for change in pending:
-        change.may_decide = changes.change_request_may_decide(change_request=change, user=request.user)
+    pending = [(change, changes.change_request_may_decide(change_request=change, user=_staff(request)))
+               for change in member.change_requests.filter(status=ChangeStatus.PENDING).select_related(
+                   "requested_by")]
     return {
         "overview": overview, "member": overview.member, "form": form, "pending": pending,
         "changes": member.change_requests.exclude(status=ChangeStatus.PENDING).select_related(
@@ -76,7 +82,7 @@ def member_data_update(request: HttpRequest, pk: int) -> HttpResponse:
         if not data["iban"]:  # a bank account is replaced, never blanked, from the desk
             del data["iban"]
         try:
-            member_update(by=request.user, member=member, **data)
+            member_update(by=_staff(request), member=member, **data)
         except ValidationError as error:
             spread_errors(form, error)
         else:
@@ -100,10 +106,10 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
         note = form.cleaned_data["note"]
         try:
             if form.cleaned_data["decision"] == "approve":
-                changes.change_request_approve(change_request=change, by=request.user, note=note)
+                changes.change_request_approve(change_request=change, by=_staff(request), note=note)
                 messages.success(request, _("Change validated and applied to the member's file."))
             else:
-                changes.change_request_reject(change_request=change, by=request.user, note=note)
+                changes.change_request_reject(change_request=change, by=_staff(request), note=note)
                 messages.success(request, _("Change refused."))
         except changes.FourEyesRefused:
             messages.error(request, _("You recorded this change: another staff account must validate it."))
@@ -117,9 +123,8 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_needed("members.change_changerequest")
 def change_requests(request: HttpRequest) -> HttpResponse:
-    pending = list(changes.change_requests_pending())
-    for change in pending:
-        change.may_decide = changes.change_request_may_decide(change_request=change, user=request.user)
+    pending = [(change, changes.change_request_may_decide(change_request=change, user=_staff(request)))
+               for change in changes.change_requests_pending()]
     return render(request, "units/change_requests.html", {"pending": pending})
 
 
@@ -128,7 +133,7 @@ def change_requests(request: HttpRequest) -> HttpResponse:
 def member_attestation(request: HttpRequest, pk: int) -> HttpResponse:
     """A membership attestation printed at the desk (the same document the member downloads)."""
     member = get_object_or_404(Member, pk=pk)
-    attestation = attestation_issue(member=member, by=request.user)
+    attestation = attestation_issue(member=member, by=_staff(request))
     overview = member_overview(member=member, on=attestation.issued_on)
     verify_url = request.build_absolute_uri(reverse("attestation_verify", args=[attestation.code]))
     pdf = render_attestation(attestation=attestation, overview=overview, verify_url=verify_url,
