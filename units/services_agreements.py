@@ -45,6 +45,6 @@ def desk_agreement_request(*, unit: ServiceUnit, by, beneficiary: Beneficiary, a
     if lab_order is not None:
         lab_order = LabOrder.objects.select_for_update().get(pk=lab_order.pk)
         lab_order.prior_agreement = agreement
-        lab_order._history_user = by  # simple_history names the agent
+        lab_order._history_user = by  # type: ignore[attr-defined]  # simple_history names the agent
         lab_order.save(update_fields=["prior_agreement"])
     return agreement
