@@ -107,7 +107,7 @@ class ClaimFileDetailSerializer(ClaimFileSerializer):
 
     class Meta(ClaimFileSerializer.Meta):
         fields = [*ClaimFileSerializer.Meta.fields, "status_explanation", "provider_name", "provider_ref",
-                  "missing_documents", "lines", "attachments", "status_history"]
+                  "missing_documents", "missing_kinds", "control_reason", "lines", "attachments", "status_history"]
         read_only_fields = fields
 
     def get_status_explanation(self, claim) -> str:
@@ -221,6 +221,11 @@ class DeskFileCreateSerializer(_ScopedSerializer):
     provider_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     missing_documents = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
                                               help_text="When given, the file is received as `incomplete`.")
+    documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=DocumentKind.choices), required=False, allow_null=True, default=None,
+        max_length=20, help_text="Kinds of documents checked in the papers; the required ones missing make the file "
+                                 "`incomplete` (`missing_kinds`). Omitted: the agent lists what is missing in "
+                                 "`missing_documents`.")
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=40)
 
     def scoped(self, user) -> dict:
