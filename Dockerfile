@@ -5,7 +5,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-core
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install --no-cache-dir -e '.[monitoring]' && python manage.py collectstatic --noinput
+# collectstatic signs nothing: a throwaway key lets settings load (DEBUG=false requires SECRET_KEY, from .env at run).
+RUN pip install --no-cache-dir -e '.[monitoring]' && SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --create-home mutuelle && mkdir -p /data/private-media && chown mutuelle /data/private-media
 USER mutuelle
 EXPOSE 8000

@@ -50,8 +50,8 @@ bench: install services
 	$(PY) -m bench.load $(LOAD_ARGS)
 
 messages: install  # refresh the ar/fr catalogues from the code, then compile them (see README, Translations)
-	$(PY) manage.py makemessages -l ar -l fr --add-location=file --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
-	$(PY) manage.py compilemessages -l ar -l fr --ignore='.venv/*'
+	DEBUG=true $(PY) manage.py makemessages -l ar -l fr --add-location=file --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*'
+	DEBUG=true $(PY) manage.py compilemessages -l ar -l fr --ignore='.venv/*'
 	-$(PY) scripts/po_status.py
 
 backup:

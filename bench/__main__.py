@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ["CELERY_BROKER_URL"] = args.redis
     os.environ["DJANGO_SETTINGS_MODULE"] = "mutuelle.settings"
     os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(24).hex())  # DEBUG=false requires one
     os.environ.setdefault("MUTUELLE_VAR_DIR", "/tmp/mutuelle-bench-var")
     _fresh_database(args.pg, args.db)
 

@@ -83,7 +83,7 @@ class DraftDetailsForm(StyledForm):
 class LineForm(StyledForm):
     act_code = forms.ChoiceField(label=_("Care"))
     care_date = forms.DateField(label=_("Care date"), widget=DateInput())
-    quantity = forms.IntegerField(label=_("Quantity or coefficient"), initial=1,
+    quantity = forms.IntegerField(label=_("Quantity or coefficient"), initial=1, min_value=1, max_value=100_000,
                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     billed_amount = AmountField(label=_("Amount paid (MAD)"), max_digits=14,
                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}))

@@ -17,6 +17,12 @@ class ActivationForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
+    def clean_password1(self) -> str:
+        # Checked before the facts are (and without them), so a weak-password message says nothing about them.
+        password = self.cleaned_data["password1"]
+        password_validation.validate_password(password)
+        return password
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .password_reset import ThrottledPasswordResetView
 
 T = "members/"
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name=T + "login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
+    path("password-reset/", ThrottledPasswordResetView.as_view(
         template_name=T + "password_reset_form.html", email_template_name=T + "password_reset_email.txt",
         subject_template_name=T + "password_reset_subject.txt"), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(

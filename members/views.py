@@ -6,7 +6,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from . import selectors, services
 from .attestation_pdf import render_attestation
 from .forms import ActivationForm, ChangeRequestForm
 from .models import Attestation, ChangeRequest, ChangeStatus, Member
-from .security import client_ip
+from .throttles import attempt_throttled
 
 
 def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -40,33 +39,30 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-ACTIVATION_ATTEMPTS = 10  # failed attempts per client address and hour, then a pause
-ACTIVATION_WINDOW = 3600
-
-
-def _activation_key(request: HttpRequest) -> str:
-    return f"activation-failures:{client_ip(request) or 'unknown'}"
+ACTIVATION_PER_ADDRESS = "10/h"  # attempts (not only failures) per client address
+ACTIVATION_PER_NUMBER = "10/h"  # attempts per membership number, from any address
 
 
 def activate(request: HttpRequest) -> HttpResponse:
-    """Three facts open an account, so guessing them is throttled per client address."""
+    """Three facts open an account, so every attempt is counted, per address and per membership number, and every
+    failure (a wrong fact, a membership already activated, a password too close to the member's details) gets one
+    and the same message: the form tells nothing about which fact was right. A weak password is refused before
+    the facts are looked at."""
     form = ActivationForm(request.POST or None)
-    if request.method == "POST" and cache.get(_activation_key(request), 0) >= ACTIVATION_ATTEMPTS:
+    if request.method == "POST" and attempt_throttled(
+            request, group="activation", target=request.POST.get("membership_number", ""),
+            per_address=ACTIVATION_PER_ADDRESS, per_target=ACTIVATION_PER_NUMBER):
         form.is_valid()
         form.add_error(None, _("Too many attempts. Try again in an hour, or ask your service unit."))
-    elif request.method == "POST" and form.is_valid():
+        return render(request, "members/activate.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid():
         try:
             user = services.member_activate(
                 membership_number=form.cleaned_data["membership_number"], cin=form.cleaned_data["cin"],
                 birth_date=form.cleaned_data["birth_date"], password=form.cleaned_data["password1"],
             )
-        except services.ActivationError as error:
-            key = _activation_key(request)
-            cache.add(key, 0, ACTIVATION_WINDOW)
-            cache.incr(key)
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error("password1", error)
+        except (services.ActivationError, ValidationError):
+            form.add_error(None, str(services.ACTIVATION_FAILED))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your web account is ready. Your username is your membership number."))

@@ -17,15 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apitokens.api import IssuedTokenSerializer, TokenDetailView, TokenListView, TokenRequestSerializer
+from apitokens.services import token_issue
 from members.api.permissions import ApiViewMixin
-from members.api.serializers import TokenRequestSerializer, TokenSerializer, error_responses
+from members.api.serializers import error_responses
 
 
 class Conflict(exceptions.APIException):
@@ -81,6 +82,9 @@ def _domain_conflict(exc) -> Conflict | None:
             continue
         if isinstance(exc, cls):
             message = str(exc) if code != "invalid_transition" else Conflict.default_detail
+            if code == "already_submitted":  # the exception carries the bare tracking code
+                message = _("This file was already sent; it is no longer a draft (tracking code %(code)s).") % {
+                    "code": str(exc)}
             return Conflict(message or Conflict.default_detail, code=code)
     return None
 
@@ -106,7 +110,7 @@ def exception_handler(exc, context):
 
 @extend_schema(tags=["auth"])
 class TokenView(ApiViewMixin, APIView):
-    """A token for scripts and apps: `Authorization: Token <key>` on every call. One token per account."""
+    """A token for scripts and apps: `Authorization: Token <key>` on every call. One token per client, expiring."""
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -119,9 +123,11 @@ class TokenView(ApiViewMixin, APIView):
 
     @extend_schema(
         operation_id="auth_token_create", request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **error_responses(400, 403, 429)}, auth=[],
+        responses={200: IssuedTokenSerializer, **error_responses(400, 403, 429)}, auth=[],
         description="Username and password (and the authenticator's code when the account has a second factor) → "
-                    "the account's token (the same one until it is revoked). Codes: `invalid_credentials`, "
+                    "a new token for this `client` (replacing the client's previous one), valid API_TOKEN_TTL_DAYS "
+                    "days (30 by default). A password change or enrolling a second factor revokes every token of "
+                    "the account. Codes: `invalid_credentials`, "
                     "`second_factor_required`, `invalid_otp` (400); `second_factor_enrolment` (403, a staff "
                     "account with no authenticator yet); repeated failures lock the username from this address "
                     "(`locked_out`, 429).",
@@ -139,21 +145,22 @@ class TokenView(ApiViewMixin, APIView):
             raise exceptions.ValidationError(
                 {"password": [exceptions.ErrorDetail(_("These username and password do not match an account."),
                                                      code="invalid_credentials")]})
-        self._second_factor(request, user, data.validated_data.get("otp", ""))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key, "username": user.username}).data)
+        verified = self._second_factor(request, user, data.validated_data.get("otp", ""))
+        token, secret = token_issue(user=user, client=data.validated_data.get("client", ""), second_factor=verified)
+        return Response(IssuedTokenSerializer({"token": secret, "username": user.username, "client": token.client,
+                                               "key": token.token_key, "expiry": token.expiry}).data)
 
     @staticmethod
-    def _second_factor(request, user, code: str) -> None:
+    def _second_factor(request, user, code: str) -> bool:
         """A token is a login: whoever owes a TOTP code at the pages' login owes it here too (members.security
-        decides who), else the password alone would open the API to a staff account."""
+        decides who), else the password alone would open the API to a staff account. True once a code passed."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from members.security import second_factor_facts
 
         facts = second_factor_facts(user=user)
         if not (facts["device"] or (settings.STAFF_OTP_REQUIRED and facts["staff"])):
-            return
+            return False
         if not facts["device"]:
             raise exceptions.PermissionDenied(
                 _("Set up the second factor of this account in the web pages first."), code="second_factor_enrolment")
@@ -162,7 +169,7 @@ class TokenView(ApiViewMixin, APIView):
                 _("Enter the six digits shown by your authenticator app."), code="second_factor_required")]})
         for device in TOTPDevice.objects.filter(user=user, confirmed=True):
             if device.verify_is_allowed()[0] and device.verify_token(code):
-                return
+                return True
         # A wrong code counts as a failed login for the lockout, like a wrong password.
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
                                request=request._request)
@@ -170,9 +177,15 @@ class TokenView(ApiViewMixin, APIView):
             _("This code is not valid. Check the time on your phone and try again."), code="invalid_otp")]})
 
     @extend_schema(operation_id="auth_token_destroy", request=None, responses={204: None, **error_responses(401)},
-                   description="Revokes the caller's token (a new POST makes a new one).")
+                   description="Revokes the token this call is made with (called from a session: every token of "
+                               "the account). A new POST makes a new one.")
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        from apitokens.services import tokens_revoke_all
+
+        if getattr(request.auth, "digest", None):
+            request.auth.delete()
+        else:
+            tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -190,6 +203,8 @@ class NotFoundView(APIView):
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<str:key>/", TokenDetailView.as_view(), name="token_detail"),
     path("", include("members.api.urls")),
     path("", include("claims.api.urls")),
     path("", include("units.api.urls")),

@@ -2,6 +2,7 @@
 
 With nothing set, the project runs for a newcomer: an embedded SQLite file, tasks run in-process."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,9 +18,11 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("MUTUELLE_REQUIRE_SECRET", False):
-        raise ImproperEnvironment("SECRET_KEY must be set in production")
-    # The "django-insecure-" prefix makes `check --deploy` flag this key if it ever reaches production.
+    if not DEBUG:
+        # Sessions, password-reset links and signed values would all be forged with a key published in the repo.
+        raise ImproperEnvironment("SECRET_KEY must be set whenever DEBUG is false (make run sets DEBUG=true; "
+                                  "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    # Development only (DEBUG=true). The "django-insecure-" prefix makes `check --deploy` flag it as well.
     SECRET_KEY = "django-insecure-dev-only-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -33,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -50,12 +53,15 @@ INSTALLED_APPS = [
     "claims",
     "outbox",
     "notices",
+    "apitokens",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: the whole request is timed
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "mutuelle.input_policy.InputPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "members.security.SecondFactorMiddleware",
     "members.middleware.UserLanguageMiddleware",
+    "members.sessions.SessionLengthMiddleware",
+    "mutuelle.headers.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -142,7 +150,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded scans live outside the web root and are only served through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "private-media")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MAX_SCAN_PIXELS = env_int("MAX_SCAN_PIXELS", 25_000_000)  # decoding memory per image (claims.uploads)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# Any request body (a scan and its form, a JSON call): above this, refused before it is read (mutuelle.input_policy).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2 * MAX_UPLOAD_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = env_str(
@@ -216,7 +227,7 @@ PAYMENT_SOURCES = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "apitokens.auth.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -224,7 +235,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "mutuelle.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["mutuelle.api_parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
+# API tokens (django-rest-knox, stored hashed): one per client, expiring, revoked on a password change and on
+# second-factor enrolment; a token issued without a TOTP code stops working once the account owes one.
+KNOX_TOKEN_MODEL = "apitokens.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
+    "TOKEN_LIMIT_PER_USER": None,  # apitokens.services keeps one per client and at most API_TOKENS_PER_USER
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mutuelle API",
     "DESCRIPTION": "Members, claim files, liquidation and service units of the mutual.",
@@ -260,6 +284,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SESSION_COOKIE_HTTPONLY = True
+# Session lengths (members.sessions): members stay signed in 8 hours at most; staff sessions end when the browser
+# closes and after 30 minutes without a request (shared desk PCs).
+SESSION_COOKIE_AGE = env_int("MEMBER_SESSION_SECONDS", 8 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+# Permissions-Policy: the site uses no camera, microphone, location, payment or USB API; no page may ask.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "usb", "xr-spatial-tracking")}
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Probes inside the deployment speak plain HTTP to gunicorn (the load balancer's health check, Prometheus).

@@ -8,6 +8,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mutuel
 os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '1')}")
 os.environ.setdefault("MUTUELLE_VAR_DIR", "/tmp/mutuelle-test-var")
 os.environ.setdefault("PAYMENT_DEBTOR_IBAN", "MA10007640000123456789012345")  # a test account of the mutual
+# DEBUG is false in tests (as in production), so a key is required; this one signs nothing outside the tests.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0f9c3a8e5b7d41e2a6c9b0d3f5e7a1c4")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES  # noqa: E402

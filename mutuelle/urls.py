@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("notices.urls")),
 ]
+
+# Django's own refusals (a body too large, too many fields...) answer in the input policy's format.
+handler400 = "mutuelle.input_policy.bad_request"

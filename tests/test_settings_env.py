@@ -39,14 +39,23 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
                                "MUTUELLE_VAR_DIR": "/tmp/mutuelle-settings-test", **env})
 
 
-def test_the_project_starts_with_no_configuration_on_sqlite_and_eager_tasks():
-    result = _load_settings({})
+def test_the_project_starts_for_development_with_debug_alone_on_sqlite_and_eager_tasks():
+    result = _load_settings({"DEBUG": "true"})  # what make run sets
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
 
 
+def test_without_debug_a_missing_secret_key_stops_the_process():
+    for env in ({}, {"DEBUG": "false"}, {"DEBUG": "false", "SECRET_KEY": ""}):
+        result = _load_settings(env)
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set whenever DEBUG is false" in result.stderr
+    assert _load_settings({"SECRET_KEY": "a-real-secret-of-fifty-characters-0123456789abcdef"}).returncode == 0
+
+
 def test_a_broker_url_switches_tasks_to_the_broker_and_a_database_url_to_postgresql():
-    result = _load_settings({"DATABASE_URL": "postgres://postgres@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    result = _load_settings({"DATABASE_URL": "postgres://postgres@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1:6379/0",
+                             "SECRET_KEY": "a-real-secret-of-fifty-characters-0123456789abcdef"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
 

@@ -10,7 +10,6 @@ Exactly once rests on the database, not on the job running once: the links are u
 (FOR UPDATE SKIP LOCKED) while a batch takes them, and confirming a batch is a conditional UPDATE.
 """
 
-import csv
 import io
 import secrets
 from collections import defaultdict
@@ -31,6 +30,7 @@ from claims.models import BatchStatus, ClaimFile, ClaimStatus, PaidFile, PayeeKi
 from claims.status import InvalidTransition, claim_set_status
 from members.identifiers import normalize_iban, validate_moroccan_iban
 from members.models import Member
+from mutuelle import csv_safe
 
 ZERO = Decimal("0.00")
 CSV_HEADER = ["iban", "name", "amount", "reference"]
@@ -191,7 +191,7 @@ def payment_batch_csv(*, batch: PaymentBatch) -> str:
     line per transfer: IBAN without spaces, payee's name in capitals, amount with a dot and two decimals,
     reference."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safe.writer(out, lineterminator="\r\n")  # names cannot become formulas
     writer.writerow(CSV_HEADER)
     for transfer in batch.transfers.order_by("reference"):
         writer.writerow([transfer.iban, transfer.payee_name.upper(), f"{transfer.amount:.2f}", transfer.reference])

@@ -2,11 +2,19 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from members.throttles import attempt_throttled
 
 from ..forms import TrackForm
 from ..selectors import claim_track
 from ..status import MEMBER_EXPLANATIONS
+
+# Every attempt counts: a printed code with 5 tries an hour leaves a birth date out of reach (about 20,000
+# plausible dates); one address gets 30 tries an hour across every code.
+TRACK_PER_CODE = "5/h"
+TRACK_PER_ADDRESS = "30/h"
 
 
 @never_cache
@@ -15,6 +23,13 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST) if request.method == "POST" else TrackForm(initial={"code": request.GET.get("code",
                                                                                                             "")})
     claim, searched = None, False
+    if request.method == "POST" and attempt_throttled(
+            request, group="track", target=request.POST.get("code", "").replace(" ", "").replace("-", ""),
+            per_address=TRACK_PER_ADDRESS, per_target=TRACK_PER_CODE):
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Try again in an hour, or ask your service unit."))
+        return render(request, "claims/public/track.html", {"form": form, "searched": False, "found": False},
+                      status=429)
     if request.method == "POST" and form.is_valid():
         searched = True
         claim = claim_track(code=form.cleaned_data["code"], birth_date=form.cleaned_data["birth_date"])

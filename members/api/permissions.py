@@ -5,10 +5,11 @@ Roles come from units.scoping (one place for "who acts for which unit"); a membe
 from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 
+from apitokens.auth import ApiTokenAuthentication
 from units.models import StaffAssignment, StaffRole
 from units.scoping import is_desk_staff
 
@@ -75,7 +76,7 @@ class ApiViewMixin:
     A token carries no session, so the account's saved language is applied here (the middleware that does it
     for the pages ran before DRF authenticated the token)."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     schema = ErrorDocumentingSchema()
     pagination_class = ApiPagination

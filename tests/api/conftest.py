@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apitokens.services import token_issue
 from claims.demo import seed_reference
 from claims.models import PriorAgreement
 from claims.services.intake import LineData, claim_register_at_desk
@@ -18,11 +18,28 @@ from units.models import Service, ServiceUnit, Slot, StaffAssignment, StaffRole
 from units.services import appointment_book, lab_order_create, visit_create
 
 
+def api_token(user, client: str = "tests") -> str:
+    """A token for this account (one per client name: the same name reissues, revoking the previous one)."""
+    cached = _TOKENS.get((user.pk, client))
+    if cached is None:
+        cached = _TOKENS[(user.pk, client)] = token_issue(user=user, client=client, second_factor=True)[1]
+    return cached
+
+
+_TOKENS: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _forget_tokens():
+    _TOKENS.clear()
+    yield
+    _TOKENS.clear()
+
+
 def client_for(user=None, *, language: str = "en") -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -91,4 +108,4 @@ def cast(db) -> Cast:
     return Cast(x=x, y=y, liquidator=liquidator, admin=admin)
 
 
-__all__ = ["PASSWORD", "client_for"]
+__all__ = ["PASSWORD", "api_token", "client_for"]

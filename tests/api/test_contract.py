@@ -12,13 +12,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
+from .conftest import api_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 10
@@ -60,8 +61,7 @@ def _hypothesis(max_examples: int):
 
 
 def _headers(user) -> dict:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}", "Accept-Language": "fr"}
+    return {"Authorization": f"Token {api_token(user)}", "Accept-Language": "fr"}
 
 
 def _steer(schema, cast) -> None:

@@ -4,6 +4,7 @@ object exists (404); an agent never reaches another unit's objects (404)."""
 
 import pytest
 
+from apitokens.services import token_issue
 from tests.factories import BeneficiaryFactory, StudentPeriodFactory
 
 from .conftest import client_for
@@ -96,6 +97,9 @@ MATRIX = [
      _row(401, 403, 403, 204, 204, 403, 204)),
     ("post", "/api/v1/members/{member}/affiliations/", {"start": "1990-01-01", "end": "1999-12-31"}, REGISTRY_CREATE),
     ("patch", "/api/v1/members/{member}/affiliations/{affiliation}/", {"complementary": False}, REGISTRY_WRITE),
+    # API tokens: each account lists and revokes its own only ({token_a}: another client's token of member A).
+    ("get", "/api/v1/auth/tokens/", None, SIGNED_IN),
+    ("delete", "/api/v1/auth/tokens/{token_a}/", None, _row(401, 204, 404, 404, 404, 404, 404)),
 ]
 
 
@@ -117,6 +121,7 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     period = StudentPeriodFactory(beneficiary=BeneficiaryFactory(member=x.member))
     objects |= {"child": period.beneficiary_id, "student_period": period.pk,
                 "affiliation": x.member.affiliations.get().pk}
+    objects["token_a"] = token_issue(user=x.member.user, client="other-script")[0].token_key
     mine = x.member.beneficiaries.get(relation="member").pk
     other = cast.y.member.beneficiaries.get(relation="member").pk
     line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}

@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from apitokens.services import token_issue
 from claims.models import Attachment, BatchStatus, ClaimStatus, PaymentBatch, PriorAgreement
 from claims.services import intake
 from members.models import ChangeRequest
@@ -133,6 +134,8 @@ MATRIX: dict[str, Row] = {
     "security:enrol": row("GET", "", "login ok ok ok ok ok ok"),
     "security:verify": row("GET", "", "login 302 302 302 302 302 302"),  # no device yet: sent to enrol
     "security:disable": row("POST", "", "login ok ok ok ok ok ok"),
+    "security:tokens": row("GET", "", "login ok ok ok ok ok ok"),
+    "security:token_revoke": row("POST", "api_token", "login ok 404 404 404 404 404"),  # member A's own token
     # the front desk
     "claims:desk_claims": row("GET", "", DESK),
     "claims:desk_register": row("GET", "member_a", DESK),
@@ -251,6 +254,7 @@ class World:
         ClaimLineFactory(claim=self.in_review, position=1)
         self.change_request = ChangeRequest.objects.create(member=a, field="phone", new_value="0612345678")
         self.attestation = attestation_issue(member=a, by=a.user)
+        self.api_token = token_issue(user=a.user, client="matrix")[0]
         self.visit = VisitFactory(unit=self.unit_x, member=a)
         beneficiary = a.beneficiaries.get(relation="member")
         slot = SlotFactory(unit=self.unit_x, start=timezone.now() + timedelta(days=3))
@@ -297,6 +301,7 @@ class World:
             "reset_token": {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
                             "token": default_token_generator.make_token(user)},
             "attestation": {"code": self.attestation.code},
+            "api_token": {"key": self.api_token.token_key},
             "unit_code": {"code": self.unit_x.code},
             "change_request": {"pk": self.change_request.pk},
             "received_claim": {"pk": self.received.pk},

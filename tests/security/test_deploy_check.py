@@ -35,7 +35,13 @@ def test_without_secure_the_deployment_checklist_warns_about_hsts_cookies_and_re
         assert warning in result.stderr
 
 
-def test_the_development_secret_key_is_flagged_if_it_reaches_production():
+def test_production_does_not_boot_without_a_secret_key():
     result = _check_deploy(PRODUCTION)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set whenever DEBUG is false" in result.stderr
+
+
+def test_the_development_secret_key_is_flagged_if_it_reaches_a_deployment_check():
+    result = _check_deploy({**PRODUCTION, "DEBUG": "true"})
     assert result.returncode != 0
     assert "security.W009" in result.stderr

@@ -1,11 +1,11 @@
 """The unit dashboard for managers: the last 30 days as charts, and the same figures as CSV."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from mutuelle import csv_safe
 
 from ..scoping import managed_units_for
 from ..selectors import localized_name, unit_dashboard
@@ -49,7 +49,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     scope = selected.code if selected else "all"
     response["Content-Disposition"] = f'attachment; filename="unit-dashboard-{scope}-{figures.last_day}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Arabic names as UTF-8
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     writer.writerow([_("section"), _("key"), _("value")])
     for day, count in figures.visits_per_day:
         writer.writerow(["visits_per_day", day.isoformat(), count])
