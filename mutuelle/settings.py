@@ -241,6 +241,8 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox, stored hashed): one per client, expiring, revoked on a password change and on
 # second-factor enrolment; a token issued without a TOTP code stops working once the account owes one.
 KNOX_TOKEN_MODEL = "apitokens.ApiToken"
+# knox's own migrations would create its (swapped-out) default table, referencing users, that nothing uses.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
