@@ -42,7 +42,7 @@ class ApiTokenSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["auth"])
-class TokenListView(ApiViewMixin, APIView):
+class TokenListView(ApiViewMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's attributes
     @extend_schema(operation_id="auth_tokens_list", responses={200: ApiTokenSerializer(many=True),
                                                                 **error_responses(401)},
                    description="The caller's API tokens still valid (one per client), newest first.")
@@ -52,7 +52,7 @@ class TokenListView(ApiViewMixin, APIView):
 
 
 @extend_schema(tags=["auth"])
-class TokenDetailView(ApiViewMixin, APIView):
+class TokenDetailView(ApiViewMixin, APIView):  # type: ignore[misc]
     @extend_schema(operation_id="auth_tokens_destroy", request=None,
                    responses={204: None, **error_responses(401, 404)},
                    description="Revokes one of the caller's tokens, by its `key`.")

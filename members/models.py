@@ -15,7 +15,7 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # apitokens.ApiToken.user (knox is untyped)
     """Anyone who logs in: a member (linked from Member.user) or a staff account (units.StaffAssignment)."""
 
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)

@@ -38,7 +38,7 @@ class SessionLengthMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         seen = session.get(STAFF_KEY) if session is not None else None
-        if seen is not None and request.user.is_authenticated:
+        if session is not None and seen is not None and request.user.is_authenticated:
             now = int(time.time())
             if now - seen > settings.STAFF_SESSION_IDLE_SECONDS:
                 logout(request)

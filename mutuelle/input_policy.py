@@ -131,6 +131,7 @@ def refusal_response(request: HttpRequest, code: str, field: str | None = None, 
     if not getattr(request, "LANGUAGE_CODE", None):
         translation.activate(translation.get_language_from_request(request))
     message = refusal_message(code)
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         error = {"code": code, "message": message, "field": field}
         response = JsonResponse({**error, "errors": [error]}, status=status)
