@@ -6,7 +6,9 @@ and statuses are written in the same transaction, so a worker killed at any mome
 `received` (the transaction rolls back) and the sweep queues them again: nothing is lost, nothing priced twice.
 """
 
+import csv
 import hashlib
+import io
 import json
 import logging
 from collections.abc import Iterable
@@ -128,24 +130,24 @@ def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceD
 # --- set-based writes ------------------------------------------------------------------------------------------
 
 
-def _sql(value) -> str:
-    """A literal for the values this module writes (ids, booleans, Decimals, dates, our own strings): building
-    the VALUES list here is several times faster than mogrify per row on large chunks."""
-    if value is None:
-        return "NULL"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    # Statements are always executed with a parameter list, so a literal % is written %%.
-    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
-
-
-def _values(rows: list[tuple], casts: tuple[str, ...]) -> str:
-    first = "(" + ",".join(f"{_sql(v)}::{cast}" for v, cast in zip(rows[0], casts, strict=True)) + ")"
-    return ",".join([first] + ["(" + ",".join(_sql(v) for v in row) + ")" for row in rows[1:]])
+def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None = None, *,
+                 fetch: bool = False) -> list[tuple]:
+    """Runs `sql` over `rows` loaded as the temporary table `v` (`columns`: "id bigint, status text, ..."), loaded
+    with COPY through psycopg2's `copy_expert`: the csv module quotes every value, nothing is built by hand, and a
+    chunk of thousands of rows costs one COPY and one statement (faster than a VALUES list, and than
+    `execute_values`, whose per-row mogrify measured three times slower here). Other parameters are named
+    (`%(now)s`) in `params`."""
+    out = io.StringIO()
+    csv.writer(out).writerows([r"\N" if value is None else value for value in row] for row in rows)
+    out.seek(0)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's own cursor, under Django's wrapper
+        raw.execute(f"DROP TABLE IF EXISTS v; CREATE TEMPORARY TABLE v ({columns})")
+        raw.copy_expert(r"COPY v FROM STDIN WITH (FORMAT csv, NULL '\N')", out)
+        raw.execute(sql, params or {})
+        result = raw.fetchall() if fetch else []
+        raw.execute("DROP TABLE v")
+    return result
 
 
 def lines_write(priced: list[Priced]) -> int:
@@ -161,17 +163,13 @@ def lines_write(priced: list[Priced]) -> int:
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            values = _values(rows, ("bigint", "boolean", "integer", "numeric", "numeric", "numeric", "numeric",
-                                    "jsonb", "jsonb"))
-            cursor.execute(
-                f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
-                "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
-                "complementary_amount = v.comp, reason_codes = v.reasons, explanation = v.why "
-                f"FROM (VALUES {values}) AS v(id, accepted, q, billed, base, amo, comp, reasons, why) "
-                "WHERE l.id = v.id",
-                [],
-            )
+        rows_execute(
+            f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
+            "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
+            "complementary_amount = v.comp, reason_codes = v.reasons, explanation = v.why FROM v WHERE l.id = v.id",
+            rows, "id bigint, accepted boolean, q integer, billed numeric, base numeric, amo numeric, comp numeric, "
+                  "reasons jsonb, why jsonb",
+        )
         return len(rows)
     lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
                        base_amount=row[4], amo_amount=row[5], complementary_amount=row[6],
@@ -195,17 +193,15 @@ def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool
         rows.append((item.file.id, item.status, *totals))
     status_sql = "status = v.status, " if set_status else ""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            values = _values(rows, ("bigint", "text", "numeric", "numeric", "numeric", "numeric"))
-            cursor.execute(
-                f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
-                "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %s, "
-                "lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, updated_at = %s "
-                f"FROM (VALUES {values}) AS v(id, status, base, amo, comp, reimbursed) "
-                "WHERE c.id = v.id AND c.status = %s RETURNING c.id",
-                [now, now, expected_status],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        written_rows = rows_execute(
+            f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
+            "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %(now)s, "
+            "lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, updated_at = %(now)s "
+            "FROM v WHERE c.id = v.id AND c.status = %(expected)s RETURNING c.id",
+            rows, "id bigint, status text, base numeric, amo numeric, comp numeric, reimbursed numeric",
+            {"now": now, "expected": expected_status}, fetch=True,
+        )
+        return [row[0] for row in written_rows]
     written = []
     for pk, status, base, amo, comp, reimbursed in rows:
         fields = {"total_base": base, "total_amo": amo, "total_complementary": comp, "total_reimbursed": reimbursed,

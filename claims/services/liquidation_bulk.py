@@ -17,7 +17,15 @@ from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
 from claims.status import can_move
 
-from .liquidation import Controls, Priced, _values, claims_write, contexts_price, control_reasons_write, lines_write
+from .liquidation import (
+    Controls,
+    Priced,
+    claims_write,
+    contexts_price,
+    control_reasons_write,
+    lines_write,
+    rows_execute,
+)
 
 DEFAULT_CHUNK = 2000
 
@@ -75,14 +83,11 @@ def _status_changes_write(priced: list[Priced]) -> None:
         rows.append((item.file.id, 2, ClaimStatus.LIQUIDATING.value, str(item.status), item.error))
     # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
     # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at) "
-            f"SELECT v.claim_id, v.from_status, v.to_status, v.reason, %s "
-            f"FROM (VALUES {_values(rows, ('bigint', 'integer', 'text', 'text', 'text'))}) "
-            "AS v(claim_id, step, from_status, to_status, reason) ORDER BY v.claim_id, v.step",
-            [timezone.now()],
-        )
+    rows_execute(
+        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at) "
+        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s FROM v ORDER BY v.claim_id, v.step",
+        rows, "claim_id bigint, step integer, from_status text, to_status text, reason text", {"now": timezone.now()},
+    )
 
 
 def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> ChunkReport:
