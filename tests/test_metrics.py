@@ -130,7 +130,7 @@ def _free_port() -> int:
 
 def _get(url: str, **headers: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -161,7 +161,7 @@ def test_metrics_answer_from_the_compose_web_service(tmp_path):
                 status, body = _get(f"http://127.0.0.1:{port}/metrics", Host="web:8000",
                                     Authorization=f"Bearer {TOKEN}")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert process.poll() is None and time.monotonic() < deadline, process.stdout.read().decode()[-3000:]
                 time.sleep(0.3)
         assert status == 200, body[:500]

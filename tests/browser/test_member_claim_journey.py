@@ -90,6 +90,14 @@ def test_a_member_activates_files_a_claim_with_a_scan_and_reads_its_liquidation(
     page.locator("form[action$='/documents/'] button[type=submit]").click()
     page.wait_for_url("**/me/claims/*/edit/")
     assert "feuille-de-soins.pdf" in main_text(page)
+    # The hospital day needs its invoice too (documents before pricing: a file lacking one is not priced).
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(tiny_pdf())
+    page.select_option("form[action$='/documents/'] select", "invoice")
+    page.set_input_files("form[action$='/documents/'] input[type=file]", str(invoice))
+    page.locator("form[action$='/documents/'] button[type=submit]").click()
+    page.wait_for_url("**/me/claims/*/edit/")
+    assert "facture.pdf" in main_text(page)
     shot(page, "member-claim", lang, "04-draft")
 
     # Step 3: review and send.
