@@ -313,3 +313,13 @@ class AgreementDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("grant", "grant"), ("refuse", "refuse")])
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
                                   help_text="Required to refuse.")
+
+
+class RegularisationSerializer(serializers.Serializer):
+    """A correction of a decided file: positive to pay, negative to recover, with the liquidator's reason."""
+
+    id = serializers.IntegerField(read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2,
+                                      help_text="MAD: positive to pay, negative to recover in the next batch.")
+    reason = serializers.CharField(max_length=2000)
+    decided_on = serializers.DateField(read_only=True)

@@ -42,6 +42,7 @@ from .serializers import (
     EstimateSerializer,
     LineInputSerializer,
     MissingDocumentsSerializer,
+    RegularisationSerializer,
     ReviewDecisionSerializer,
 )
 
@@ -329,6 +330,23 @@ class ClaimFileViewSet(ApiViewMixin, _ClaimReadMixin, mixins.ListModelMixin, mix
             raise ValidationError({"reason" if not decision["reason"].strip() else "adjustments": [
                 ErrorDetail(str(error), code="review_invalid")]}) from error
         return Response(_detail(claim, self.scope(), self.get_serializer_context()))
+
+    @extend_schema(request=RegularisationSerializer, responses={201: RegularisationSerializer},
+                   description="Liquidators and admins: correct a decided (liquidated, rejected, paid) file without "
+                               "rewriting it: a dated regularisation with a written reason, paid (amount > 0) or "
+                               "recovered (< 0) on the member's transfer of the next payment batch. 400 "
+                               "`not_decided` for a file not decided yet.")
+    @action(detail=True, methods=["post"])
+    def regularisations(self, request, pk=None):
+        from claims.services.regularisation import regularisation_create
+
+        if not review.user_can_review(request.user):
+            raise PermissionDenied()
+        claim = self.get_object()
+        data = RegularisationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = regularisation_create(claim=claim, by=request.user, **data.validated_data)
+        return Response(RegularisationSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["me"])

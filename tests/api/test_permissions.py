@@ -45,6 +45,8 @@ MATRIX = [
     ("get", "/api/v1/files/{claim}/", None, UNIT_SCOPED),
     ("post", "/api/v1/files/{claim}/incomplete/", {"missing_documents": "Prescription"}, UNIT_SCOPED),
     ("post", "/api/v1/files/{claim}/review/", {"decision": "approve"}, _row(401, 403, 403, 403, 403, 409, 409)),
+    ("post", "/api/v1/files/{claim}/regularisations/", {"amount": "5.00", "reason": "tariff misread"},
+     _row(401, 403, 403, 403, 403, 400, 400)),
     ("get", "/api/v1/slots/{slot}/", None, UNIT_SCOPED),
     ("get", "/api/v1/appointments/{appointment}/", None, UNIT_SCOPED),
     ("post", "/api/v1/appointments/{appointment}/mark/", {"status": "attended"}, UNIT_SCOPED),

@@ -88,3 +88,14 @@ def test_a_recovery_is_taken_from_the_members_next_payment(paid):
     assert claim_liquidate(claim_id=later.pk) == "liquidated"
     batch = payment_batch_create()
     assert batch.transfers.get().amount == D("52.00")
+
+
+def test_a_liquidator_regularises_through_the_api_and_an_agent_cannot(paid):
+    liquidator = staff(unit(), role=StaffRole.LIQUIDATOR)
+    agent = staff(unit())
+    body = {"amount": "-12.00", "reason": "duplicate invoice found at audit"}
+    assert client_for(agent).post(f"/api/v1/files/{paid.pk}/regularisations/", body, format="json").status_code \
+        in (403, 404)
+    response = client_for(liquidator).post(f"/api/v1/files/{paid.pk}/regularisations/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert Regularisation.objects.get(claim=paid).amount == D("-12.00")
