@@ -104,6 +104,12 @@ class ClaimFileDetailSerializer(ClaimFileSerializer):
     lines = ClaimLineSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     status_history = StatusChangeSerializer(many=True, read_only=True, source="status_changes")
+    control_reason = serializers.CharField(
+        read_only=True, help_text="Why the file waits for a liquidator before payment: `threshold`, `sample`, "
+                                  "`amount` (documents check), `failure` (liquidation failed); empty otherwise.")
+    missing_kinds = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()), read_only=True,
+        help_text="Required documents missing: [{kind, category}].")
 
     class Meta(ClaimFileSerializer.Meta):
         fields = [*ClaimFileSerializer.Meta.fields, "status_explanation", "provider_name", "provider_ref",
