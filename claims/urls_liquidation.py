@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agreements, bank_file, review
+from .views import agreements, bank_file, payments, review
 
 urlpatterns = [
     path("review/", review.review_list, name="review_list"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("review/agreements/", agreements.agreement_list, name="agreement_list"),
     path("review/agreements/<int:pk>/decide/", agreements.agreement_decide, name="agreement_decide"),
     path("review/payments/", review.payment_list, name="payment_list"),
+    path("review/payments/new/", payments.payment_create, name="payment_create"),
+    path("review/payments/<int:pk>/", payments.payment_detail, name="payment_detail"),
+    path("review/payments/<int:pk>/confirm/check/", payments.payment_confirm_step, name="payment_confirm_step"),
     path("review/payments/<int:pk>/export.csv", review.payment_export, name="payment_export"),
     path("review/payments/<int:pk>/pain001.xml", bank_file.payment_export_pain001, name="payment_export_pain001"),
     path("review/payments/<int:pk>/confirm/", review.payment_confirm, name="payment_confirm"),

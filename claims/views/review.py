@@ -58,6 +58,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         line.reason_texts = [str(REASON_MESSAGES.get(code, code)) for code in line.reason_codes or ()]
     return render(request, "claims/review/detail.html", {
         "claim": claim, "lines": lines, "changes": claim.status_changes.all(),
+        "attachments": list(claim.attachments.all()),
     })
 
 
@@ -124,4 +125,4 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Export the batch to the bank before confirming it."))
     else:
         messages.success(request, _("%(count)s files marked paid.") % {"count": count})
-    return redirect("claims:payment_list")
+    return redirect("claims:payment_detail", pk=batch.pk)
