@@ -28,7 +28,7 @@ def _liquidated(member, billed="100.00"):
 @pytest.fixture
 def liquidator(db):
     b.reference()
-    return unit_staff(ServiceUnitFactory(code="taounate"), StaffRole.LIQUIDATOR, username="liq.pay")
+    return unit_staff(ServiceUnitFactory(code="taounate"), StaffRole.LIQUIDATOR, username="liq.pay", language="en")
 
 
 def test_a_liquidator_creates_a_batch_now_checks_it_and_confirms_it_to_paid(client, liquidator):
