@@ -94,7 +94,8 @@ def mark_incomplete(claim: ClaimFile, *, by, missing_documents: str = "", missin
     kinds = [m.as_dict() for m in missing]
     ClaimFile.objects.filter(pk=claim.pk).update(missing_documents=missing_documents, missing_kinds=kinds)
     claim.missing_documents, claim.missing_kinds = missing_documents, kinds
-    reason = "; ".join(filter(None, [missing_documents, ", ".join(m.kind for m in missing)]))
+    # The rule's list is shown translated beside the file (missing_kinds); the history keeps staff's own words.
+    reason = missing_documents
     return claim_set_status(claim=claim, to_status=S.INCOMPLETE, by=by, reason=reason)
 
 
