@@ -260,7 +260,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {f"{name}Enum": f"{path}.{name}" for path, name in [
         ("claims.models.files", "ClaimStatus"), ("members.models", "AffiliationStatus"),
         ("units.models", "AppointmentStatus"), ("units.models", "VisitStatus"),
-        ("claims.models.files", "AgreementStatus"), ("claims.models.payments", "BatchStatus")]},
+        ("claims.models.files", "AgreementStatus"), ("claims.models.payments", "BatchStatus"),
+        ("claims.models.files", "DocumentKind")]},
 }
 
 # Production hardening, switched on by SECURE=true (docker-compose sets it).
