@@ -37,7 +37,11 @@ fi
 
 if [ "${ISOLATE:-1}" = 1 ]; then
     echo "### with the network: make install apt-deps, and the services' packages"
+    # Packages must not start their services here, in the host's network (policy-rc.d), and the cluster takes
+    # 5432 as on a fresh machine (pg_createcluster picks 5433 when it sees the host's 5432 taken).
+    inside "printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d"
     inside "cd /repo && make install apt-deps && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null"
+    inside "for c in /etc/postgresql/*/main; do sed -i 's/^port = .*/port = 5432/' \$c/postgresql.conf; done; rm /usr/sbin/policy-rc.d"
     echo "### make ${targets[*]} in a network namespace of its own"
     unshare --net bash -c "ip link set lo up && chroot '$chroot_dir' /usr/bin/env -i HOME=/root \
         PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 bash -c 'cd /repo && make ${targets[*]}'"

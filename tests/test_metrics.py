@@ -184,7 +184,8 @@ def _sentry_state(env: dict[str, str]) -> str:
             "print(client.is_active(), client.options.get('send_default_pii'), client.options.get('environment'))")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
                           env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "mutuelle.settings",
-                               "MUTUELLE_VAR_DIR": "/tmp/mutuelle-settings-test", **env}).stdout.strip()
+                               "MUTUELLE_VAR_DIR": "/tmp/mutuelle-settings-test", "SECRET_KEY": "s" * 50,
+                               **env}).stdout.strip()
 
 
 def test_errors_go_to_sentry_only_when_a_dsn_is_set_and_without_personal_data():
