@@ -124,3 +124,32 @@ def category_names(categories: Iterable) -> dict[str, str]:
     language = (get_language() or "fr")[:2]
     field = {"ar": "name_ar", "en": "name_en"}.get(language, "name_fr")
     return {category.code: getattr(category, field) or category.name_fr for category in categories}
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    position: int
+    act_code: str
+    act_name: str
+    care_date: object
+    quantity: int
+    billed: Decimal
+    accepted: bool
+    base: Decimal
+    amo: Decimal
+    complementary: Decimal
+    remaining: Decimal
+    steps: list[str]
+
+
+def estimate_rows(result, lines, act_names: Mapping[str, str], categories: Mapping[str, str]) -> list[EstimateRow]:
+    """An estimate (the engine's ClaimResult, nothing saved) as rows to show, with each line's steps in words."""
+    rows = []
+    for line, priced in zip(lines, result.lines, strict=False):
+        steps = [step_text(s.code, s.params, categories) for s in priced.explanation]
+        rows.append(EstimateRow(
+            position=priced.index + 1, act_code=line.act_code, act_name=act_names.get(line.act_code, ""),
+            care_date=line.care_date, quantity=line.quantity, billed=line.billed_amount, accepted=priced.accepted,
+            base=priced.base, amo=priced.amo_amount, complementary=priced.complementary_amount,
+            remaining=line.billed_amount - priced.reimbursed, steps=steps))
+    return rows

@@ -176,3 +176,31 @@ class SlipDayForm(StyledForm):
         if self.is_valid() and self.cleaned_data.get("day"):
             return self.cleaned_data["day"]
         return timezone.localdate()
+
+
+class EstimateForm(StyledForm):
+    beneficiary = forms.ChoiceField(label=_("For whom"))
+    sector = forms.ChoiceField(label=_("Sector of the provider"), choices=Sector.choices, initial=Sector.PRIVATE)
+
+    def __init__(self, *args, beneficiaries=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from members.templatetags.people import person, relation
+
+        self.fields["beneficiary"].choices = [(str(b.pk), f"{person(b)} ({relation(b)})") for b in beneficiaries]
+
+
+class EstimateLineForm(DeskLineForm):
+    """A line of an estimate: a blank row is skipped."""
+
+
+class BaseEstimateLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list:
+        from .liquidation import LineInput
+
+        return [LineInput(act_code=data["act_code"], care_date=data["care_date"], quantity=data["quantity"],
+                          billed_amount=Decimal(data["billed_amount"]), ald=bool(data.get("ald")))
+                for form in self.forms if form.has_changed() and (data := form.cleaned_data)]
+
+
+EstimateLineFormSet = forms.formset_factory(EstimateLineForm, formset=BaseEstimateLineFormSet, extra=3, max_num=10,
+                                            validate_max=True)

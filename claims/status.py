@@ -52,7 +52,8 @@ def can_move(from_status: str, to_status: str) -> bool:
 
 @transaction.atomic
 def claim_set_status(
-    *, claim: ClaimFile, to_status: str, by=None, reason: str = "", notify: bool = True
+    *, claim: ClaimFile, to_status: str, by=None, reason: str = "", notify: bool = True, reason_code: str = "",
+    reason_params: dict | None = None,
 ) -> StatusChange:
     """Moves `claim` to `to_status` or raises InvalidTransition; records who, when and why.
 
@@ -69,7 +70,8 @@ def claim_set_status(
         raise InvalidTransition(claim, to_status)
     claim.status = to_status
     change = StatusChange.objects.create(
-        claim=claim, from_status=from_status, to_status=to_status, changed_by=by, reason=reason
+        claim=claim, from_status=from_status, to_status=to_status, changed_by=by, reason=reason,
+        reason_code=reason_code, reason_params=reason_params or {},
     )
     if notify:
         from outbox.services import outbox_enqueue

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import access_log, common, desk, member, public
+from .views import access_log, common, desk, estimate, member, public
 
 app_name = "claims"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("me/claims/<int:pk>/documents/", member.attachment_upload, name="member_upload"),
     path("me/claims/<int:pk>/documents/<int:attachment_id>/delete/", member.attachment_remove,
          name="member_attachment_remove"),
+    path("me/claims/<int:pk>/estimate/", estimate.estimate_draft, name="member_draft_estimate"),
+    path("me/estimate/", estimate.estimate_new, name="member_estimate"),
     path("me/claims/<int:pk>/review/", member.claim_review, name="member_review"),
     path("me/claims/<int:pk>/submit/", member.claim_submit, name="member_submit"),
     path("me/claims/<int:pk>/complete/", member.claim_complete, name="member_complete"),

@@ -326,7 +326,7 @@ def _pad_claim_create_directly(*, lab_order: LabOrder, by):
     )
     claim_set_status(claim=claim, to_status="received", by=by,
                      reason=gettext("Removable denture delivered by the unit's lab (order %(id)s).")
-                     % {"id": lab_order.pk})
+                     % {"id": lab_order.pk}, reason_code="DENTURE_DELIVERED", reason_params={"order": lab_order.pk})
     _queue_liquidation(claim.pk)
     return claim
 

@@ -264,6 +264,10 @@ class StatusChange(models.Model):
                                    related_name="+", verbose_name=_("by"))
     changed_at = models.DateTimeField(_("at"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
+    # What members read: a stable code and its parameters (claims/history.py words them in the reader's
+    # language); `reason` keeps the raw text for staff tools and logs.
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     # Set by the notification task with a conditional update, so a redelivered task never mails twice.
     notified_at = models.DateTimeField(_("member notified at"), null=True, blank=True)
 

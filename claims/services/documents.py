@@ -96,7 +96,9 @@ def mark_incomplete(claim: ClaimFile, *, by, missing_documents: str = "", missin
     claim.missing_documents, claim.missing_kinds = missing_documents, kinds
     # The rule's list is shown translated beside the file (missing_kinds); the history keeps staff's own words.
     reason = missing_documents
-    return claim_set_status(claim=claim, to_status=S.INCOMPLETE, by=by, reason=reason)
+    return claim_set_status(claim=claim, to_status=S.INCOMPLETE, by=by, reason=reason,
+                            reason_code="MISSING_DOCUMENTS",
+                            reason_params={"note": missing_documents, "kinds": [m.kind for m in missing]})
 
 
 @retry_on_deadlock
@@ -122,7 +124,8 @@ def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing
     its liquidation."""
     mutual = claim.member.mutual
     if not mutual.is_ours:
-        claim_set_status(claim=claim, to_status=S.FORWARDED, by=by, reason=mutual.name_fr)
+        claim_set_status(claim=claim, to_status=S.FORWARDED, by=by, reason=mutual.name_fr, reason_code="FORWARDED_TO",
+                         reason_params={"mutual": {"fr": mutual.name_fr, "ar": mutual.name_ar}})
     elif missing_documents or missing:
         mark_incomplete(claim, by=by, missing_documents=missing_documents, missing=list(missing))
     else:
@@ -153,6 +156,7 @@ def claim_complete(*, claim: ClaimFile, by, require_new_documents: bool = True) 
                 code="documents_missing")
     ClaimFile.objects.filter(pk=claim.pk).update(missing_documents="", missing_kinds=[])
     claim.missing_documents, claim.missing_kinds = "", []
-    claim_set_status(claim=claim, to_status=S.RECEIVED, by=by, reason=_("Missing documents added."))
+    claim_set_status(claim=claim, to_status=S.RECEIVED, by=by, reason=_("Missing documents added."),
+                     reason_code="DOCUMENTS_ADDED")
     after_received(claim, by=by)
     return claim

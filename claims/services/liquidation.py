@@ -293,7 +293,8 @@ def _failure_record(*, claim_id: int, error: Exception) -> bool:
         if attempts < max_attempts():
             return False
         claim_set_status(claim=claim, to_status=ClaimStatus.IN_REVIEW, notify=True,
-                         reason=f"Liquidation failed {attempts} times; set aside for a liquidator. {text}")
+                         reason=f"Liquidation failed {attempts} times; set aside for a liquidator. {text}",
+                         reason_code="PRICING_FAILED")
         return True
 
 
@@ -318,8 +319,10 @@ def _claim_liquidate(*, claim_id: int) -> str | None:
         control_reasons_write(priced)
         for item in priced:
             reason = item.error or ({"sample": CONTROL_SAMPLE, "amount": CONTROL_AMOUNT}.get(item.control, ""))
+            code = "PRICING_FAILED" if item.error else {"sample": "CONTROL_SAMPLE", "amount": "CONTROL_AMOUNT"}.get(
+                item.control or "", "")
             claim_set_status(claim=_claim_stub(item.file, ClaimStatus.LIQUIDATING), to_status=item.status,
-                             reason=reason)
+                             reason=reason, reason_code=code)
         return next(item.status for item in priced if item.file.id == claim_id)
 
 
@@ -336,7 +339,8 @@ def liquidation_sweep(*, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP
     for claim in stale.only("pk", "status", "tracking_code")[:limit]:
         try:
             claim_set_status(claim=claim, to_status=ClaimStatus.RECEIVED, notify=False,
-                             reason="Liquidation lease expired: the worker stopped; queued again.")
+                             reason="Liquidation lease expired: the worker stopped; queued again.",
+                             reason_code="LEASE_EXPIRED")
             taken_back.append(claim.pk)
         except InvalidTransition:
             pass

@@ -74,7 +74,7 @@ def _status_changes_write(priced: list[Priced]) -> None:
                 StatusChange(claim_id=item.file.id, from_status=ClaimStatus.RECEIVED,
                              to_status=ClaimStatus.LIQUIDATING, changed_at=now),
                 StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING, to_status=item.status,
-                             changed_at=now, reason=item.error))
+                             changed_at=now, reason=item.error, reason_code="PRICING_FAILED" if item.error else ""))
         ])
         return
     rows = []
@@ -84,8 +84,10 @@ def _status_changes_write(priced: list[Priced]) -> None:
     # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
     # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
     rows_execute(
-        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at) "
-        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s FROM v ORDER BY v.claim_id, v.step",
+        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at, "
+        "reason_code, reason_params) "
+        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s, "
+        "CASE WHEN v.reason <> '' THEN 'PRICING_FAILED' ELSE '' END, '{}'::jsonb FROM v ORDER BY v.claim_id, v.step",
         rows, "claim_id bigint, step integer, from_status text, to_status text, reason text", {"now": timezone.now()},
     )
 

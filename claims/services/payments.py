@@ -123,7 +123,8 @@ class ClaimFileSource:
         for claim in claims.select_for_update(of=("self",)):
             try:
                 claim_set_status(claim=claim, to_status=ClaimStatus.PAID, by=by,
-                                 reason=f"Paid by transfer in batch {batch.reference}.")
+                                 reason=f"Paid by transfer in batch {batch.reference}.", reason_code="PAID_IN_BATCH",
+                                 reason_params={"batch": batch.reference})
                 count += 1
             except InvalidTransition:
                 continue

@@ -48,7 +48,8 @@ def _locked_in_review(claim: ClaimFile) -> ClaimFile:
 def review_approve(*, claim: ClaimFile, by, reason: str = "") -> ClaimFile:
     locked = _locked_in_review(claim)
     claim_set_status(claim=locked, to_status=ClaimStatus.LIQUIDATED, by=by,
-                     reason=reason.strip() or "Approved after review.")
+                     reason=reason.strip() or "Approved after review.", reason_code="APPROVED_AFTER_REVIEW",
+                     reason_params={"note": reason.strip()})
     return locked
 
 
@@ -84,5 +85,6 @@ def review_adjust(*, claim: ClaimFile, by, adjustments: Mapping[int, tuple[Decim
     locked.total_reimbursed = locked.total_amo + locked.total_complementary
     locked.save(update_fields=["total_amo", "total_complementary", "total_reimbursed", "updated_at"])
     to_status = ClaimStatus.LIQUIDATED if locked.total_reimbursed > 0 else ClaimStatus.REJECTED
-    claim_set_status(claim=locked, to_status=to_status, by=by, reason=f"Adjusted after review: {reason}")
+    claim_set_status(claim=locked, to_status=to_status, by=by, reason=f"Adjusted after review: {reason}",
+                     reason_code="ADJUSTED_AFTER_REVIEW", reason_params={"note": reason})
     return locked

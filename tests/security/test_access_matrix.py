@@ -112,6 +112,8 @@ MATRIX: dict[str, Row] = {
     "claims:member_upload": row("POST", "draft", MEMBER_A_OBJECT),
     "claims:member_attachment_remove": row("POST", "draft_attachment", MEMBER_A_OBJECT),
     "claims:member_review": row("GET", "draft", MEMBER_A_OBJECT),
+    "claims:member_draft_estimate": row("GET", "draft", MEMBER_A_OBJECT),
+    "claims:member_estimate": row("GET", "", MEMBER_ONLY),
     "claims:member_submit": row("POST", "draft", MEMBER_A_OBJECT),
     "claims:member_complete": row("POST", "incomplete_claim", MEMBER_A_OBJECT),
     "units:my_appointments": row("GET", "", MEMBER_ONLY),
