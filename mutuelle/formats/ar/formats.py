@@ -1,9 +1,9 @@
 """Arabic (Morocco) date formats: Django's "ar" module has no datetime formats, so times fell back to the
 American "m/d/Y P". Day first, 24-hour clock, as on Moroccan administrative documents."""
 
-DATE_FORMAT = "j F، Y"
+DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j F، Y H:i"
+DATETIME_FORMAT = "j F Y H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d‏/m‏/Y"
