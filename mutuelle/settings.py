@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "outbox",
     "notices",
     "apitokens",
+    "provident",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.liquidate_*": {"queue": "liquidation"},
     "claims.tasks.bulk_*": {"queue": "liquidation"},
+    "provident.tasks.liquidate_*": {"queue": "provident"},
     "*.tasks.notify_*": {"queue": "notifications"},
     "*.tasks.send_*": {"queue": "notifications"},
     "*.tasks.periodic_*": {"queue": "periodic"},
@@ -213,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     "liquidation-sweep": {"task": "claims.tasks.periodic_liquidation_sweep", "schedule": 60.0},
     "outbox-relay": {"task": "outbox.tasks.periodic_outbox_relay", "schedule": 10.0},
     "daily-payment-batch": {"task": "claims.tasks.periodic_payment_batch", "schedule": crontab(hour=3, minute=0)},
+    "provident-sweep": {"task": "provident.tasks.periodic_provident_sweep", "schedule": 300.0},
     "appointment-reminders": {"task": "units.tasks.periodic_send_appointment_reminders",
                               "schedule": crontab(hour=17, minute=0)},
 }
@@ -222,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
 PAYMENT_SOURCES = [
     "claims.services.payments.ClaimFileSource",
     "claims.services.regularisation.RegularisationSource",
+    "provident.payments.ProvidentShareSource",
 ]
 
 REST_FRAMEWORK = {

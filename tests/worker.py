@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUES = "liquidation,notifications,periodic,default"
+QUEUES = "liquidation,provident,notifications,periodic,default"
 BROKER_KEYS = [*QUEUES.split(","), "unacked", "unacked_index", "unacked_mutex"]
 
 
