@@ -208,6 +208,7 @@ v1 = [
     path("", include("members.api.urls")),
     path("", include("claims.api.urls")),
     path("", include("units.api.urls")),
+    path("", include("provident.api.urls")),
 ]
 
 urlpatterns = [

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "notices",
     "apitokens",
     "provident",
+    "memberships",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,13 @@ PAYMENT_SOURCES = [
     "provident.payments.ProvidentShareSource",
 ]
 
+# /track/ looks up sickness files, then these (provident requests, membership applications): each takes
+# code= and birth_date= and returns the page's context (kind_label, status_label, explanation, code) or None.
+TRACKING_LOOKUPS = [
+    "provident.selectors.track_lookup",
+    "memberships.selectors.track_lookup",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -265,7 +273,9 @@ SPECTACULAR_SETTINGS = {
         ("claims.models.files", "ClaimStatus"), ("members.models", "AffiliationStatus"),
         ("units.models", "AppointmentStatus"), ("units.models", "VisitStatus"),
         ("claims.models.files", "AgreementStatus"), ("claims.models.payments", "BatchStatus"),
-        ("claims.models.files", "DocumentKind")]},
+        ("claims.models.files", "DocumentKind")]}
+    | {"ProvidentStatusEnum": "provident.models.RequestStatus", "HeirRelationEnum": "provident.models.HeirRelation",
+       "ProvidentDocumentKindEnum": "provident.models.DocumentKind"},
 }
 
 # Production hardening, switched on by SECURE=true (docker-compose sets it).

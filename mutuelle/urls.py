@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("claims.urls")),
     path("", include("units.urls")),
     path("", include("notices.urls")),
+    path("", include("provident.urls")),
+    path("", include("memberships.urls")),
 ]
 
 # Django's own refusals (a body too large, too many fields...) answer in the input policy's format.

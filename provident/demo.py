@@ -33,3 +33,84 @@ def seed_provident_reference() -> None:
     for code, kinds in SAMPLE_DOCUMENTS.items():
         for kind in kinds:
             RequiredDocument.objects.get_or_create(code=code, kind=kind, effective_from=SAMPLE_FROM)
+
+
+RETIREE_CIN = "RT100001"
+
+
+def _retiree():
+    from members.identifiers import membership_number_from_sequence, moroccan_iban_from_rib
+    from members.models import AffiliationPeriod, Beneficiary, Member, Mutual
+
+    existing = Member.objects.filter(cin=RETIREE_CIN).first()
+    if existing:
+        return existing, False
+    mutual = Mutual.objects.get(is_ours=True)
+    member = Member.objects.create(
+        mutual=mutual, membership_number=membership_number_from_sequence(990_001), cin=RETIREE_CIN,
+        first_name="Abdelkader", last_name="Mansouri", first_name_ar="عبد القادر", last_name_ar="المنصوري",
+        birth_date=date(1962, 3, 1), sex="M", employer="Ministère de l'Éducation nationale",
+        grade="Professeur du secondaire", iban=moroccan_iban_from_rib(f"{990_001:024d}"), phone="+212661000001")
+    AffiliationPeriod.objects.create(member=member, start=date(1990, 9, 1), end=date(2024, 2, 29), status="retired")
+    AffiliationPeriod.objects.create(member=member, start=date(2024, 3, 1), end=None, status="retired")
+    Beneficiary.objects.create(member=member, relation="member", first_name=member.first_name,
+                               last_name=member.last_name, birth_date=member.birth_date, sex="M")
+    for first, born, relation, sex in (("Latifa", date(1966, 5, 2), "spouse", "F"),
+                                       ("Sara", date(2003, 1, 10), "child", "F"),
+                                       ("Anas", date(2008, 6, 1), "child", "M")):
+        Beneficiary.objects.create(member=member, relation=relation, first_name=first, last_name=member.last_name,
+                                   birth_date=born, sex=sex,
+                                   marriage_start=date(1992, 7, 1) if relation == "spouse" else None)
+    return member, True
+
+
+def seed_provident_demo() -> int:
+    """A retiree (Abdelkader Mansouri, member M of the worked examples) and a provident request in each state.
+    Rows are written directly (the demo shows states; the worker decides real requests). Idempotent."""
+    from claims.models import BatchStatus, PayeeKind, PaymentBatch, Transfer
+    from claims.services.payments import member_payee
+    from units.models import ServiceUnit
+
+    from .models import PaidShare, ProvidentRequest, ProvidentShare, ProvidentStatusChange, RequestStatus
+
+    seed_provident_reference()
+    member, created = _retiree()
+    if not created:
+        return 0
+    unit = ServiceUnit.objects.filter(code="taounate").first()
+    spouse = member.beneficiaries.get(relation="spouse")
+    sara, anas = member.beneficiaries.filter(relation="child").order_by("birth_date")
+    D = Decimal
+    rows = [  # benefit, event, received, deceased, status, amount, reason
+        (BenefitCode.RETIREMENT, date(2024, 3, 1), date(2024, 4, 10), None, RequestStatus.PAID, D("30000.00"), ""),
+        (BenefitCode.SPOUSE_DEATH, date(2026, 9, 1), date(2026, 11, 2), spouse, RequestStatus.IN_REVIEW,
+         D("3000.00"), ""),
+        (BenefitCode.CHILD_DEATH, date(2026, 10, 1), date(2026, 11, 3), anas, RequestStatus.LIQUIDATED,
+         D("1500.00"), ""),
+        (BenefitCode.CHILD_DEATH, date(2026, 10, 1), date(2026, 11, 10), anas, RequestStatus.REJECTED, D("0.00"),
+         "ALREADY_PAID"),
+        (BenefitCode.CHILD_DEATH, date(2026, 8, 15), date(2026, 11, 12), sara, RequestStatus.INCOMPLETE, None, ""),
+        (BenefitCode.CHILD_DEATH, date(2026, 8, 15), date(2026, 11, 20), sara, RequestStatus.RECEIVED, None, ""),
+    ]
+    for benefit, event, received, deceased, status, amount, reason in rows:
+        request = ProvidentRequest.objects.create(
+            member=member, benefit=benefit, event_date=event, received_on=received, deceased=deceased,
+            channel="front_desk", unit=unit, status=status, amount=amount, reason_code=reason, language="ar")
+        ProvidentStatusChange.objects.create(request=request, to_status=RequestStatus.RECEIVED, reason="demo")
+        if status != RequestStatus.RECEIVED:
+            ProvidentStatusChange.objects.create(request=request, from_status=RequestStatus.RECEIVED,
+                                                 to_status=status, reason=reason or "demo")
+        if benefit == BenefitCode.RETIREMENT:
+            request.seniority_days, request.seniority_years, request.seniority_rate = 12235, 33, D("1.0000")
+            request.save(update_fields=["seniority_days", "seniority_years", "seniority_rate"])
+        if status in (RequestStatus.IN_REVIEW, RequestStatus.LIQUIDATED, RequestStatus.PAID):
+            share = ProvidentShare.objects.create(request=request, amount=amount)
+        if status == RequestStatus.PAID:
+            batch = PaymentBatch.objects.create(reference="PB-20240415-DEMO01", status=BatchStatus.CONFIRMED,
+                                                total=amount)
+            payee = member_payee(member)
+            transfer = Transfer.objects.create(batch=batch, payee_kind=PayeeKind.MEMBER, payee_key=payee.key,
+                                               payee_name=payee.name, member=member, iban=payee.iban, amount=amount,
+                                               reference=f"{batch.reference}-{payee.reference}")
+            PaidShare.objects.create(share=share, transfer=transfer, amount=amount)
+    return len(rows)

@@ -51,3 +51,12 @@ def test_seed_demo_with_claims_registers_the_demo_files_once(db):
     call_command("seed_demo", "--with-claims", verbosity=0)
     assert sorted(ClaimFile.objects.values_list("tracking_code", "member__membership_number", "channel")) == first
     assert len(first) == 9 and {channel for _, _, channel in first} == {"front_desk"}
+
+
+def test_seed_demo_has_a_retiree_and_a_provident_request_in_each_state(demo_data):
+    from provident.models import BenefitVersion, ProvidentRequest, RequestStatus
+
+    assert set(ProvidentRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
+    retiree = ProvidentRequest.objects.get(benefit="RETIREMENT").member
+    assert retiree.affiliations.filter(status="retired", end__isnull=False).exists()
+    assert BenefitVersion.objects.get(code="MEMBER_DEATH").amount == 15000

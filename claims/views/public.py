@@ -1,7 +1,9 @@
 """Public tracking: a tracking code plus the member's birth date show the file's status, and nothing else."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -33,6 +35,15 @@ def track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         searched = True
         claim = claim_track(code=form.cleaned_data["code"], birth_date=form.cleaned_data["birth_date"])
+    other = None
+    if searched and claim is None:
+        # Provident requests and membership applications share the code format and this page.
+        for path in getattr(settings, "TRACKING_LOOKUPS", []):
+            other = import_string(path)(code=form.cleaned_data["code"], birth_date=form.cleaned_data["birth_date"])
+            if other:
+                break
+    if other:
+        return render(request, "claims/public/track.html", {"form": form, "searched": True, "found": True, **other})
     return render(request, "claims/public/track.html", {
         "form": form, "searched": searched, "found": claim is not None,
         "status_label": claim.get_status_display() if claim else "",

@@ -97,6 +97,11 @@ MATRIX = [
      {"start": "2030-09-01", "end": "2031-07-31"}, REGISTRY_CREATE),
     ("delete", "/api/v1/members/{member}/beneficiaries/{child}/student-periods/{student_period}/", None,
      _row(401, 403, 403, 204, 204, 403, 204)),
+    ("get", "/api/v1/me/provident-requests/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/me/provident-requests/{provident}/", None, MEMBER_OWN),
+    ("get", "/api/v1/provident-requests/", None, ANY_STAFF),
+    ("get", "/api/v1/provident-requests/{provident}/", None, UNIT_SCOPED),
+    ("post", "/api/v1/provident-requests/{provident}/approve/", {}, _row(401, 403, 403, 403, 403, 200, 200)),
     ("post", "/api/v1/members/{member}/affiliations/", {"start": "1990-01-01", "end": "1999-12-31"}, REGISTRY_CREATE),
     ("patch", "/api/v1/members/{member}/affiliations/{affiliation}/", {"complementary": False}, REGISTRY_WRITE),
     # API tokens: each account lists and revokes its own only ({token_a}: another client's token of member A).
@@ -124,6 +129,12 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     objects |= {"child": period.beneficiary_id, "student_period": period.pk,
                 "affiliation": x.member.affiliations.get().pk}
     objects["token_a"] = token_issue(user=x.member.user, client="other-script")[0].token_key
+    from provident.models import ProvidentRequest
+
+    today = x.claim.received_on
+    objects["provident"] = ProvidentRequest.objects.create(
+        member=x.member, benefit="RETIREMENT", event_date=today, received_on=today, channel="front_desk",
+        unit=x.unit, status="in_review", amount="15000.00").pk
     mine = x.member.beneficiaries.get(relation="member").pk
     other = cast.y.member.beneficiaries.get(relation="member").pk
     line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}

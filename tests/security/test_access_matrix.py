@@ -31,6 +31,7 @@ from claims.models import Attachment, BatchStatus, ClaimStatus, PaymentBatch, Pr
 from claims.services import intake
 from members.models import ChangeRequest
 from members.services import attestation_issue
+from provident.models import ProvidentDocument, ProvidentRequest
 from tests.claims.factories import ClaimFileFactory, ClaimLineFactory, pdf_bytes, reference
 from tests.factories import MemberFactory, UserFactory
 from tests.units.factories import AppointmentFactory, LabOrderFactory, ServiceUnitFactory, SlotFactory, VisitFactory
@@ -188,6 +189,16 @@ MATRIX: dict[str, Row] = {
     "claims:payment_export": row("GET", "batch", REVIEWER),
     "claims:payment_export_pain001": row("GET", "batch", REVIEWER),
     "claims:payment_confirm": row("POST", "batch", REVIEWER),
+    # social provident: the desk (any benefit), the member's own requests, the second liquidator, the scans
+    "provident:desk_list": row("GET", "", DESK),
+    "provident:desk_new": row("GET", "member_a", DESK),
+    "provident:desk_detail": row("GET", "provident", DESK_X_OBJECT),
+    "provident:member_list": row("GET", "", MEMBER_ONLY),
+    "provident:member_new": row("GET", "", MEMBER_ONLY),
+    "provident:member_detail": row("GET", "provident", MEMBER_A_OBJECT),
+    "provident:review_list": row("GET", "", REVIEWER),
+    "provident:review_detail": row("GET", "provident", REVIEWER),
+    "provident:document": row("GET", "provident_document", "login ok 404 ok 404 ok ok"),
 }
 
 # The admin, sampled: it is the administrators' tool. Members, anonymous visitors and staff of other roles (whose
@@ -281,6 +292,15 @@ class World:
         self.batch.transfers.create(payee_kind="member", payee_key=str(a.pk), payee_name="A", member=a,
                                     iban="MA89011780000012345678901234", amount=Decimal("72.00"),
                                     reference="PB-MATRIX-1-A")
+        self.provident = ProvidentRequest.objects.create(
+            member=a, benefit="RETIREMENT", event_date=timezone.localdate(), received_on=timezone.localdate(),
+            channel="front_desk", unit=self.unit_x, status="in_review", amount=Decimal("15000.00"))
+        self.provident_document = ProvidentDocument(request=self.provident, kind="retirement_decision",
+                                                    original_name="decision.pdf", content_type="application/pdf",
+                                                    size=10, sha256="0" * 64)
+        from django.core.files.base import ContentFile
+
+        self.provident_document.file.save("decision.pdf", ContentFile(pdf_bytes()), save=True)
 
     @staticmethod
     def _scan(claim) -> Attachment:
@@ -326,6 +346,8 @@ class World:
             "batch": {"pk": self.batch.pk},
             "member_file": {"pk": self.member_a.pk},
             "agreement_document": {"pk": self.agreement_document.pk},
+            "provident": {"pk": self.provident.pk},
+            "provident_document": {"pk": self.provident_document.pk},
         }[key]
 
 

@@ -1,0 +1,245 @@
+"""Provident pages: the desk (any request, heirs with their shares and IBANs), the member's own requests online,
+the second liquidator's queue, and the scans (every download logged: death certificates are health data)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from claims.views.common import desk_required, member_required
+from claims.views.review import reviewer_required
+from members.models import Member
+from units.scoping import is_desk_staff, units_for
+
+from .forms import DecisionForm, DeskRequestForm, DocumentForm, HeirFormSet, RequestForm, heirs_from
+from .models import DocumentAccess, DocumentKind, ProvidentDocument, ProvidentRequest, RequestChannel
+from .reasons import REASON_MESSAGES
+from .selectors import request_page, requests_for_member, requests_for_staff
+from .services.intake import document_add, missing_documents, request_create
+from .services.review import provident_approve, provident_reject, review_queue
+from .status import EXPLANATIONS
+
+
+def _context(request_obj: ProvidentRequest, **extra) -> dict:
+    return {"req": request_obj, "explanation": EXPLANATIONS[request_obj.status],
+            "reason_message": REASON_MESSAGES.get(request_obj.reason_code, ""),
+            "missing": [(DocumentKind(kind).label, heir) for kind, heir in missing_documents(request_obj)], **extra}
+
+
+def _spread(error: ValidationError, form, heirs=None) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        if key in form.fields:
+            form.add_error(key, errors)
+        elif key.startswith("heirs[") and heirs is not None:
+            index = int(key[6:-1]) - 1
+            filled = [f for f in heirs.forms if f.has_changed()]
+            (filled[index] if index < len(filled) else form).add_error(None, errors)
+        else:
+            form.add_error(None, errors)
+
+
+# --- desk ------------------------------------------------------------------------------------------------------
+
+
+@desk_required
+@require_GET
+def desk_list(request: HttpRequest) -> HttpResponse:
+    from claims.forms import MemberSearchForm
+    from members.selectors import member_search
+
+    search = MemberSearchForm(request.GET or None)
+    results = member_search(query=search.cleaned_data["q"])[:20] if search.is_valid() and search.cleaned_data["q"] \
+        else []
+    requests = requests_for_staff(user=request.user).select_related("member", "unit").order_by("-created_at")[:100]
+    return render(request, "provident/desk_list.html", {"requests": requests, "search": search, "results": results})
+
+
+@desk_required
+def desk_new(request: HttpRequest) -> HttpResponse:
+    member_id = request.GET.get("member", "")
+    if not member_id.isdigit():
+        return redirect("provident:desk_list")
+    member = get_object_or_404(Member, pk=int(member_id))
+    units = list(units_for(request.user).order_by("code"))
+    if not units:
+        raise Http404("no unit")
+    beneficiaries = list(member.beneficiaries.all())
+    if request.method == "POST":
+        form = DeskRequestForm(request.POST, request.FILES, beneficiaries=beneficiaries)
+        heirs = HeirFormSet(request.POST, request.FILES, prefix="heirs")
+        if form.is_valid() and heirs.is_valid():
+            data = form.cleaned_data
+            heir_inputs, heir_documents = heirs_from(heirs)
+            deceased = next((b for b in beneficiaries if b.pk == data["deceased"]), None)
+            try:
+                created = request_create(
+                    by=request.user, member=member, benefit=data["benefit"], event_date=data["event_date"],
+                    received_on=data["received_on"], channel=RequestChannel.FRONT_DESK, deceased=deceased,
+                    heirs=heir_inputs, documents=form.documents() + heir_documents, unit=units[0],
+                    contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    language=data["language"])
+            except PermissionDenied as error:
+                raise Http404("not staff") from error
+            except ValidationError as error:
+                _spread(error, form, heirs)
+            else:
+                messages.success(request, _("Request %(code)s registered.") % {"code": created.tracking_code_display})
+                return redirect("provident:desk_detail", pk=created.pk)
+    else:
+        form = DeskRequestForm(beneficiaries=beneficiaries, initial={
+            "received_on": timezone.localdate(), "language": "ar"})
+        heirs = HeirFormSet(prefix="heirs")
+    return render(request, "provident/desk_new.html", {"member": member, "form": form, "heirs": heirs},
+                  status=400 if request.method == "POST" else 200)
+
+
+@desk_required
+def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    request_obj = request_page(requests=requests_for_staff(user=request.user), pk=pk)
+    if request_obj is None:
+        raise Http404("no such request for this agent")
+    heirs = list(request_obj.heirs.all())
+    form = DocumentForm(heirs=heirs)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES, heirs=heirs)
+        if form.is_valid():
+            heir = next((h for h in heirs if h.pk == form.cleaned_data["heir"]), None)
+            try:
+                document_add(request=request_obj, by=request.user, kind=form.cleaned_data["kind"],
+                             upload=form.cleaned_data["scan"], heir=heir)
+            except ValidationError as error:
+                _spread(error, form)
+            else:
+                messages.success(request, _("Document added."))
+                return redirect("provident:desk_detail", pk=pk)
+    return render(request, "provident/detail.html", _context(request_obj, document_form=form, desk=True),
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- the member's own requests online ---------------------------------------------------------------------------
+
+
+@member_required
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "provident/member_list.html", {
+        "requests": requests_for_member(member=request.member).order_by("-created_at")})
+
+
+@member_required
+def member_new(request: HttpRequest) -> HttpResponse:
+    member = request.member
+    beneficiaries = list(member.beneficiaries.all())
+    form = RequestForm(beneficiaries=beneficiaries, online=True)
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, beneficiaries=beneficiaries, online=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            deceased = next((b for b in beneficiaries if b.pk == data["deceased"]), None)
+            try:
+                created = request_create(by=request.user, member=member, benefit=data["benefit"],
+                                         event_date=data["event_date"], channel=RequestChannel.ONLINE,
+                                         deceased=deceased, documents=form.documents(),
+                                         language=request.LANGUAGE_CODE[:2])
+            except ValidationError as error:
+                _spread(error, form)
+            else:
+                messages.success(request, _("Request %(code)s sent.") % {"code": created.tracking_code_display})
+                return redirect("provident:member_detail", pk=created.pk)
+    return render(request, "provident/member_new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@member_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    request_obj = request_page(requests=requests_for_member(member=request.member), pk=pk)
+    if request_obj is None:
+        raise Http404("not this member's request")
+    form = DocumentForm(heirs=())
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES, heirs=())
+        if form.is_valid():
+            try:
+                document_add(request=request_obj, by=request.user, kind=form.cleaned_data["kind"],
+                             upload=form.cleaned_data["scan"])
+            except ValidationError as error:
+                _spread(error, form)
+            else:
+                messages.success(request, _("Document added."))
+                return redirect("provident:member_detail", pk=pk)
+    return render(request, "provident/detail.html", _context(request_obj, document_form=form),
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- review (four eyes) ------------------------------------------------------------------------------------------
+
+
+@reviewer_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "provident/review_list.html", {"requests": review_queue()[:200]})
+
+
+@reviewer_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    request_obj = request_page(requests=ProvidentRequest.objects.all(), pk=pk)
+    if request_obj is None:
+        raise Http404("no such request")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = provident_approve if request.POST.get("decision") == "approve" else provident_reject
+        try:
+            decide(request=request_obj, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            _spread(error, form)
+        except Exception as error:  # an invalid transition: decided by someone else meanwhile
+            from .status import InvalidTransition
+
+            if not isinstance(error, InvalidTransition):
+                raise
+            messages.error(request, _("This request was decided meanwhile."))
+            return redirect("provident:review_list")
+        else:
+            messages.success(request, _("Request %(code)s decided.") % {"code": request_obj.tracking_code_display})
+            return redirect("provident:review_list")
+    return render(request, "provident/detail.html", _context(request_obj, decision_form=form, review=True),
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- scans -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A scan, to the member whose request it is or to staff who may reach the request; always logged."""
+    user = request.user
+    documents = ProvidentDocument.objects.none()
+    member = Member.objects.filter(user=user).first()
+    if member is not None:
+        documents = ProvidentDocument.objects.filter(request__member=member)
+    if is_desk_staff(user):
+        documents = documents | ProvidentDocument.objects.filter(
+            request__in=requests_for_staff(user=user).values("pk"))
+    document = get_object_or_404(documents, pk=pk)
+    DocumentAccess.objects.create(user=user, document=document, ip=request.META.get("REMOTE_ADDR") or None)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("scan missing from storage") from error
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+
