@@ -49,7 +49,7 @@ class BenefitVersion(models.Model):
         verbose_name_plural = _("provident benefits (dated)")
         ordering = ["code", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "effective_from"], name="one_benefit_version_per_date"),
+            models.UniqueConstraint(fields=["code", "effective_from"], name="provident_one_benefit_version_per_date"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="benefit_amount_positive"),
         ]
 
@@ -67,7 +67,8 @@ class SeniorityRate(models.Model):
         verbose_name_plural = _("retirement seniority rates (dated)")
         ordering = ["-effective_from", "min_years"]
         constraints = [
-            models.UniqueConstraint(fields=["effective_from", "min_years"], name="one_seniority_rate_per_date"),
+            models.UniqueConstraint(fields=["effective_from", "min_years"],
+                                    name="provident_one_seniority_rate_per_date"),
             models.CheckConstraint(condition=Q(rate__gt=0) & Q(rate__lte=1), name="seniority_rate_a_fraction"),
         ]
 
@@ -86,7 +87,7 @@ class RequiredDocument(models.Model):
         verbose_name_plural = _("required provident documents")
         ordering = ["code", "kind"]
         constraints = [models.UniqueConstraint(fields=["code", "kind", "effective_from"],
-                                               name="one_required_document_per_date")]
+                                               name="provident_one_required_document_per_date")]
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}: {self.get_kind_display()}"

@@ -17,14 +17,6 @@ from .models import ProvidentStatusChange, RequestStatus
 logger = logging.getLogger("mutuelle.notifications")
 
 
-def notify_requester(*, change_id: int) -> None:
-    """Queues the message (called on commit); a broker outage delays it, never fails the request."""
-    try:
-        notify_provident_status.delay(change_id)
-    except Exception:  # pragma: no cover - the sweep of a later step tells the requester then
-        logger.warning("provident notification %s not queued", change_id, exc_info=True)
-
-
 def provident_notify(*, change_id: int) -> bool:
     change = ProvidentStatusChange.objects.select_related("request__member__user").filter(pk=change_id).first()
     if change is None:

@@ -52,7 +52,7 @@ def request_set_status(*, request: ProvidentRequest, to_status: str, by=None, re
     change = ProvidentStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
                                                   changed_by=by, reason=reason[:300])
     if to_status in NOTIFIED:
-        from .notifications import notify_requester
+        from outbox.services import outbox_enqueue
 
-        transaction.on_commit(lambda: notify_requester(change_id=change.pk))
+        outbox_enqueue(task="provident.tasks.notify_provident_status", args=[change.pk])
     return change

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from claims.views.common import desk_required, member_required
-from claims.views.review import reviewer_required
 from members.models import Member
 from units.scoping import is_desk_staff, units_for
 
@@ -20,8 +19,22 @@ from .models import DocumentAccess, DocumentKind, ProvidentDocument, ProvidentRe
 from .reasons import REASON_MESSAGES
 from .selectors import request_page, requests_for_member, requests_for_staff
 from .services.intake import document_add, missing_documents, request_create
-from .services.review import provident_approve, provident_reject, review_queue
+from .services.review import provident_approve, provident_reject, review_queue, user_can_decide
 from .status import EXPLANATIONS
+
+
+def reviewer_required(view):
+    """Liquidators, provident officers and administrators; anyone else finds nothing here (404)."""
+    from functools import wraps
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_can_decide(request.user):
+            raise Http404("not a liquidator")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _context(request_obj: ProvidentRequest, **extra) -> dict:

@@ -54,3 +54,16 @@ def test_flower_is_an_optional_profile_reachable_only_from_the_host():
     assert flower["profiles"] == ["monitoring"]
     assert "flower" in flower["command"] and all(port.startswith("127.0.0.1:") for port in flower["ports"])
     assert all("profiles" not in services[name] for name in ("postgres", "redis", "migrate", *APP_SERVICES))
+
+
+def test_every_queue_the_tasks_are_routed_to_has_a_worker():
+    from django.conf import settings
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    served = set()
+    for service in services.values():
+        command = service.get("command") or []
+        if "worker" in command and "-Q" in command:
+            served |= set(command[command.index("-Q") + 1].split(","))
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= served, routed - served

@@ -87,18 +87,23 @@ LANDING_ORDER = ((ADMIN, "admin:index"), (UNIT_MANAGER, "units:dashboard"), (LIQ
 
 _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")),
               ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab")),
-              ("units:agreements", _("Prior agreements")), ("units:change_requests", _("Changes to validate"))]
+              ("units:agreements", _("Prior agreements")), ("units:change_requests", _("Changes to validate")),
+              ("provident:desk_list", _("Social provident")), ("memberships:desk_list", _("Memberships"))]
 MENUS: dict[str, list[tuple[str, Promise]]] = {
     MEMBER: [("dashboard", _("My space")), ("claims:member_claims", _("My files")),
              ("claims:member_new", _("File a claim")), ("units:my_appointments", _("My appointments")),
              ("units:my_lab_orders", _("My dentures")), ("profile", _("My profile")),
-             ("change_requests", _("Change my details")), ("claims:member_access_log", _("Who opened my files"))],
+             ("change_requests", _("Change my details")), ("claims:member_access_log", _("Who opened my files")),
+             ("provident:member_list", _("Provident allowances")),
+             ("memberships:member_requests", _("My family's cover"))],
     FRONT_DESK: _DESK_MENU,
     UNIT_MANAGER: [("units:dashboard", _("Dashboard"))] + _DESK_MENU,
-    LIQUIDATOR: [("claims:review_list", _("Review")), ("claims:agreement_list", _("Prior agreements")),
+    LIQUIDATOR: [("claims:review_list", _("Review")), ("provident:review_list", _("Provident requests to review")),
+                 ("claims:agreement_list", _("Prior agreements")),
                  ("claims:payment_list", _("Payment batches")), ("claims:desk_claims", _("Claim files")),
                  ("units:dashboard", _("Dashboard"))],
-    PROVIDENT_OFFICER: [],
+    PROVIDENT_OFFICER: [("provident:review_list", _("Provident requests to review")),
+                        ("provident:desk_list", _("Social provident"))],
     ADMIN: [("admin:index", _("Administration")), ("units:dashboard", _("Dashboard"))] + _DESK_MENU + [
         ("claims:review_list", _("Review")), ("claims:payment_list", _("Payment batches"))],
 }

@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from claims.api.permissions import CanReview
 from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, member_of
 from members.models import Beneficiary, Member
 from units.scoping import units_for
@@ -17,7 +17,7 @@ from units.scoping import units_for
 from ..models import RequestChannel
 from ..selectors import request_page, requests_for_member, requests_for_staff
 from ..services.intake import HeirInput, document_add, request_create
-from ..services.review import provident_approve, provident_reject
+from ..services.review import provident_approve, provident_reject, user_can_decide
 from ..status import InvalidTransition
 from .serializers import (
     DeskRequestCreateSerializer,
@@ -28,6 +28,11 @@ from .serializers import (
     ProvidentRequestSerializer,
     RequestCreateSerializer,
 )
+
+
+class CanReview(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return user_can_decide(request.user)
 
 
 def _conflict():

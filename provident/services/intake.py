@@ -146,24 +146,16 @@ def missing_documents(request: ProvidentRequest) -> list[tuple[str, Heir | None]
 
 
 def _queue_liquidation(request_id: int) -> None:
-    def queue() -> None:
-        from ..tasks import liquidate_provident_request
+    """An outbox row of this transaction: published on commit, or by the relay after a broker outage."""
+    from outbox.services import outbox_enqueue
 
-        try:
-            liquidate_provident_request.delay(request_id)
-        except Exception:  # a broker outage delays the request (the sweep queues it again), never fails it
-            import logging
-
-            logging.getLogger("mutuelle.provident").warning("request %s not queued", request_id, exc_info=True)
-
-    transaction.on_commit(queue)
+    outbox_enqueue(task="provident.tasks.liquidate_provident_request", args=[request_id])
 
 
 def _move_by_completeness(request: ProvidentRequest, by) -> None:
     missing = missing_documents(request)
     if missing and request.status == RequestStatus.RECEIVED:
-        listed = ", ".join(f"{DocumentKind(kind).label}{f' ({heir.full_name})' if heir else ''}"
-                           for kind, heir in missing)
+        listed = ", ".join(f"{kind}{f' (heir {heir.position})' if heir else ''}" for kind, heir in missing)
         request_set_status(request=request, to_status=RequestStatus.INCOMPLETE, by=by,
                            reason=f"Missing: {listed}")
     elif not missing and request.status == RequestStatus.INCOMPLETE:

@@ -18,8 +18,15 @@ def review_queue() -> QuerySet[ProvidentRequest]:
             .select_related("member", "unit", "registered_by").order_by("liquidated_at", "pk"))
 
 
+def user_can_decide(user) -> bool:
+    """Liquidators, provident officers and administrators."""
+    from units.roles import PROVIDENT_OFFICER, roles_of
+
+    return user_can_review(user) or (user.is_authenticated and PROVIDENT_OFFICER in roles_of(user))
+
+
 def _check(request: ProvidentRequest, by) -> None:
-    if not user_can_review(by):
+    if not user_can_decide(by):
         raise PermissionDenied("only liquidators decide provident requests")
     if request.registered_by_id is not None and request.registered_by_id == by.pk:
         raise ValidationError(_("Four eyes: a liquidator other than the person who registered this request "

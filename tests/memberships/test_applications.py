@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from claims.services.liquidation import claim_liquidate
 from members.models import Member
@@ -27,6 +28,12 @@ from tests.claims.factories import staff, unit, upload
 from units.models import StaffRole
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_example_1_applied_44_days_after_taking_office_is_covered_from_taking_office():

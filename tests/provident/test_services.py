@@ -112,7 +112,8 @@ def test_a_request_without_its_documents_is_incomplete_and_liquidated_once_they_
     m, agent = b.member(), b.desk_agent()
     request = _death(m, agent, ["1/2", "1/2"], documents=False)
     assert request.status == "incomplete"
-    assert "Death certificate" in request.status_changes.last().reason
+    assert "death_certificate" in request.status_changes.last().reason
+    assert "heir_bank (heir 2)" in request.status_changes.last().reason
     assert provident_liquidate(request_id=request.pk) is None
 
     for document in b.death_documents(2):

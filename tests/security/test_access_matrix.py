@@ -31,6 +31,7 @@ from claims.models import Attachment, BatchStatus, ClaimStatus, PaymentBatch, Pr
 from claims.services import intake
 from members.models import ChangeRequest
 from members.services import attestation_issue
+from memberships.models import MembershipApplication
 from provident.models import ProvidentDocument, ProvidentRequest
 from tests.claims.factories import ClaimFileFactory, ClaimLineFactory, pdf_bytes, reference
 from tests.factories import MemberFactory, UserFactory
@@ -199,6 +200,14 @@ MATRIX: dict[str, Row] = {
     "provident:review_list": row("GET", "", REVIEWER),
     "provident:review_detail": row("GET", "provident", REVIEWER),
     "provident:document": row("GET", "provident_document", "login ok 404 ok 404 ok ok"),
+    # memberships: the public application, the desk's applications and decision, the member's requests
+    "memberships:apply": row("GET", "", PUBLIC),
+    "memberships:desk_list": row("GET", "", DESK),
+    "memberships:desk_apply": row("GET", "", DESK),
+    "memberships:desk_detail": row("GET", "application", DESK_X_OBJECT),
+    "memberships:desk_decide": row("POST", "application", "login 404 404 ok 404 404 ok"),  # the unit decides
+    "memberships:desk_letter": row("GET", "approved_application", DESK_X_OBJECT),
+    "memberships:member_requests": row("GET", "", MEMBER_ONLY),
 }
 
 # The admin, sampled: it is the administrators' tool. Members, anonymous visitors and staff of other roles (whose
@@ -301,6 +310,13 @@ class World:
         from django.core.files.base import ContentFile
 
         self.provident_document.file.save("decision.pdf", ContentFile(pdf_bytes()), save=True)
+        today = timezone.localdate()
+        self.application = MembershipApplication.objects.create(
+            channel="online", home_unit=self.unit_x, received_on=today, cin="MX123456", first_name="Amina",
+            last_name="Alaoui", birth_date=today.replace(year=today.year - 30), sex="F", took_office_on=today)
+        self.approved_application = MembershipApplication.objects.create(
+            channel="online", home_unit=self.unit_x, received_on=today, status="approved", member=a,
+            covered_from=today, cin=a.cin, first_name=a.first_name, last_name=a.last_name, birth_date=a.birth_date)
 
     @staticmethod
     def _scan(claim) -> Attachment:
@@ -348,6 +364,8 @@ class World:
             "agreement_document": {"pk": self.agreement_document.pk},
             "provident": {"pk": self.provident.pk},
             "provident_document": {"pk": self.provident_document.pk},
+            "application": {"pk": self.application.pk},
+            "approved_application": {"pk": self.approved_application.pk},
         }[key]
 
 

@@ -36,8 +36,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "files": [figures.files_received, figures.files_liquidated, figures.files_rejected],
         "labels": {"visits": _("Visits"), "files": [_("Received"), _("Liquidated"), _("Rejected")]},
     }
+    from memberships.selectors import unit_counts
+
+    scoped = [selected.pk] if selected else list(units.values_list("pk", flat=True))
     return render(request, "units/dashboard.html", {
         "units": units, "selected": selected, "figures": figures, "chart_data": chart_data,
+        "memberships": unit_counts(unit_ids=scoped, since=figures.first_day),
         "scope_name": localized_name(selected) if selected else _("All units")})
 
 
