@@ -5,16 +5,17 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.sms import send_sms
 
 from .models import ApplicationStatus, MembershipApplication
 
 EXPLANATIONS = {
-    ApplicationStatus.SUBMITTED: _("The mutual has received the application; a unit will check it."),
-    ApplicationStatus.INCOMPLETE: _("Documents are missing: the tracking page lists them."),
-    ApplicationStatus.APPROVED: _("The application is approved."),
-    ApplicationStatus.REJECTED: _("The application is rejected."),
+    ApplicationStatus.SUBMITTED: gettext_lazy("The mutual has received the application; a unit will check it."),
+    ApplicationStatus.INCOMPLETE: gettext_lazy("Documents are missing: the tracking page lists them."),
+    ApplicationStatus.APPROVED: gettext_lazy("The application is approved."),
+    ApplicationStatus.REJECTED: gettext_lazy("The application is rejected."),
 }
 
 

@@ -60,3 +60,10 @@ def test_seed_demo_has_a_retiree_and_a_provident_request_in_each_state(demo_data
     retiree = ProvidentRequest.objects.get(benefit="RETIREMENT").member
     assert retiree.affiliations.filter(status="retired", end__isnull=False).exists()
     assert BenefitVersion.objects.get(code="MEMBER_DEATH").amount == 15000
+
+
+def test_seed_demo_has_a_membership_application_in_each_state(demo_data):
+    from memberships.models import ApplicationStatus, MembershipApplication
+
+    assert set(MembershipApplication.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert MembershipApplication.objects.get(status="approved").member.affiliations.exists()

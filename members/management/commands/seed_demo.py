@@ -3,6 +3,7 @@ from django.db import transaction
 
 from claims.demo import seed_claims, seed_reference
 from members.demo import seed_members
+from memberships.demo import seed_membership_demo
 from provident.demo import seed_provident_demo
 from units.demo import seed_desk, seed_units
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         counts = seed_members()
         seed_desk()  # slots, appointments, visits, lab orders: needs the members and staff
         seed_provident_demo()  # a retiree and a provident request in each state
+        seed_membership_demo()  # membership applications in each state
         if options["with_claims"]:
             seed_claims()
         self.stdout.write(self.style.SUCCESS(
