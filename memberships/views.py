@@ -146,7 +146,7 @@ def desk_letter(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app_or_404(request, pk)
     if app.status != ApplicationStatus.APPROVED or app.member_id is None:
         raise Http404("not approved")
-    pdf = activation_letter_pdf(app=app, rtl=request.LANGUAGE_CODE.startswith("ar"))
+    pdf = activation_letter_pdf(app=app)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="activation-{app.tracking_code}.pdf"'
     return response

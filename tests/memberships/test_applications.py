@@ -174,3 +174,17 @@ def test_a_spouse_added_late_is_covered_from_the_request_and_a_study_period_from
                                   documents=[DocumentInput("school_certificate", upload("s.pdf"))])
     application_approve(app=study, by=staff(sefrou))
     assert list(child.student_periods.values_list("start", "end")) == [(date(2026, 9, 15), date(2027, 7, 31))]
+
+
+def test_the_activation_letter_is_a_pdf_with_the_membership_number(sefrou):
+    import subprocess
+
+    app = application_submit(channel="online", by=None, home_unit=sefrou, applicant=_applicant(), people=[CHILD],
+                             documents=_documents())
+    application_approve(app=app, by=staff(sefrou))
+    app.refresh_from_db()
+    from memberships.letter import activation_letter_pdf
+
+    pdf = activation_letter_pdf(app=app)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert pdf.startswith(b"%PDF") and app.member.membership_number in text
