@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 import sepaxml
 import xmlschema
+from django.urls import reverse
 
 from claims.models import BatchStatus, PayeeKind, PaymentBatch, Transfer
 from claims.services.bank_file import BankFileError, payment_batch_export_pain001, payment_batch_pain001
@@ -133,7 +134,7 @@ def test_a_liquidator_downloads_the_bank_file_of_a_batch(client, liquidator, deb
     xmlschema.XMLSchema(str(XSD)).validate(response.content.decode())
     batch.refresh_from_db()
     assert batch.status == BatchStatus.EXPORTED
-    page = client.get("/review/payments/").content.decode()
+    page = client.get(reverse("claims:payment_detail", args=[batch.pk])).content.decode()
     assert f"/review/payments/{batch.pk}/pain001.xml" in page and f"/review/payments/{batch.pk}/export.csv" in page
 
 
