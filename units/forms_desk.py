@@ -36,8 +36,8 @@ class DecisionForm(forms.Form):
 class AgreementRequestForm(BootstrapMixin, forms.Form):
     beneficiary = forms.TypedChoiceField(label=_("Beneficiary"), coerce=int)
     acts = forms.MultipleChoiceField(label=_("Acts"), widget=forms.SelectMultiple(attrs={"size": 6}))
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     notes = forms.CharField(label=_("Notes for the liquidator"), required=False, max_length=1000,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
