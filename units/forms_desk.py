@@ -33,11 +33,14 @@ class DecisionForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what the browser's date input reads
+
+
 class AgreementRequestForm(BootstrapMixin, forms.Form):
     beneficiary = forms.TypedChoiceField(label=_("Beneficiary"), coerce=int)
     acts = forms.MultipleChoiceField(label=_("Acts"), widget=forms.SelectMultiple(attrs={"size": 6}))
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_to = forms.DateField(label=_("Valid to"), widget=DATE_INPUT)
     notes = forms.CharField(label=_("Notes for the liquidator"), required=False, max_length=1000,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
