@@ -124,7 +124,7 @@ def test_an_agent_updates_an_address_and_requests_a_denture_agreement_then_the_l
     page.goto("/review/payments/")
     page.locator("form[action$='/review/payments/new/'] button").click()
     page.wait_for_url("**/review/payments/*/")
-    batch = PaymentBatch.objects.get()
+    batch = PaymentBatch.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[-1]))  # the batch just made
     assert claim.tracking_code in main_text(page)
     shot(page, "staff-liquidator-day", lang, "02-batch")
     export = page.request.get(f"/review/payments/{batch.pk}/export.csv")
