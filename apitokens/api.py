@@ -43,6 +43,8 @@ class ApiTokenSerializer(serializers.Serializer):
 
 @extend_schema(tags=["auth"])
 class TokenListView(ApiViewMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's attributes
+    pagination_class = None  # a handful of tokens, answered as a plain list (and documented so)
+
     @extend_schema(operation_id="auth_tokens_list", responses={200: ApiTokenSerializer(many=True),
                                                                 **error_responses(401)},
                    description="The caller's API tokens still valid (one per client), newest first.")
