@@ -21,10 +21,11 @@ SESSION_KEY = "second_factor"
 
 
 def user_is_staff(*, user) -> bool:
-    """Staff are the Django staff flag, superusers, and anyone with a unit assignment (front desk, liquidator...)."""
+    """Staff are the Django staff flag, superusers, anyone with a unit assignment (front desk, liquidator...) and
+    a partner provider's staff (partners.ProviderAccount): all must pass the second factor."""
     if user.is_staff or user.is_superuser:
         return True
-    return user.assignments.exists()
+    return user.assignments.exists() or hasattr(user, "provider_account")
 
 
 def user_has_second_factor(*, user) -> bool:

@@ -209,6 +209,7 @@ v1 = [
     path("", include("claims.api.urls")),
     path("", include("units.api.urls")),
     path("", include("provident.api.urls")),
+    path("", include("partners.api.urls")),
 ]
 
 urlpatterns = [

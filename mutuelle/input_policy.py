@@ -4,7 +4,8 @@ A request is refused with 400 before any view sees it when it carries a NUL char
 form fields, JSON text), a body over the size limit, too many fields, or JSON nested deeper than
 MAX_JSON_DEPTH. A view that trips on a value out of range anyway (a date at the end of the calendar, an integer
 too large for the database, a recursion) is answered the same way instead of a 500. On `/api/` the answer is the
-API's JSON error (`{"code", "message", "field", "errors"}`); on the site, a styled page in the caller's language.
+API's JSON error (`{"code", "message", "field", "errors"}`), on `/fhir/` a FHIR OperationOutcome; on the site, a
+styled page in the caller's language.
 Django's own refusals (RequestDataTooBig, TooManyFieldsSent raised in another middleware) reach the same answer
 through `bad_request`, installed as handler400."""
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MAX_JSON_DEPTH = 32
 API_PREFIX = "/api/"
+FHIR_PREFIX = "/fhir/"
 JSON_TYPES = ("application/json", "application/merge-patch+json", "application/problem+json")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -135,6 +137,10 @@ def refusal_response(request: HttpRequest, code: str, field: str | None = None, 
     if request.path.startswith(API_PREFIX):
         error = {"code": code, "message": message, "field": field}
         response = JsonResponse({**error, "errors": [error]}, status=status)
+    elif request.path.startswith(FHIR_PREFIX):  # FHIR clients read an OperationOutcome
+        from fhir_r4.errors import FhirError, Issue, error_response
+
+        response = error_response(FhirError(status, [Issue("invalid", message, field or "")]))
     else:
         response = render(request, "400.html", {"message": message, "code": code}, status=status)
     response["Cache-Control"] = "private, no-store"

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apitokens",
     "provident",
     "memberships",
+    "partners",
+    "fhir_r4",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,7 @@ PAYMENT_SOURCES = [
 TRACKING_LOOKUPS = [
     "provident.selectors.track_lookup",
     "memberships.selectors.track_lookup",
+    "partners.payments.ProviderInvoiceSource",
 ]
 
 REST_FRAMEWORK = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("mutuelle.api")),
+    path("fhir/r4/", include("fhir_r4.urls")),
     path("", include("members.urls")),
     path("", include("members.urls_account")),
     path("", include("members.urls_security")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("provident.urls")),
     path("", include("memberships.urls")),
+    path("", include("partners.urls")),
 ]
 
 # Django's own refusals (a body too large, too many fields...) answer in the input policy's format.

@@ -17,6 +17,7 @@ LIQUIDATOR = "liquidator"
 PROVIDENT_OFFICER = "provident_officer"
 ADMIN = "admin"
 MEMBER = "member"  # not a group: an account linked to a member file
+PROVIDER = "provider"  # not a group: a partner provider's staff account (partners.ProviderAccount)
 STAFF_ROLES = (FRONT_DESK, UNIT_MANAGER, LIQUIDATOR, PROVIDENT_OFFICER, ADMIN)
 
 _FRONT_DESK = (
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 ROLE_LABELS: dict[str, Promise] = {
     FRONT_DESK: _("Front-desk agent"), UNIT_MANAGER: _("Unit manager"), LIQUIDATOR: _("Liquidator"),
     PROVIDENT_OFFICER: _("Provident officer"), ADMIN: _("Administrator"), MEMBER: _("Member"),
+    PROVIDER: _("Partner provider"),
 }
 
 
@@ -76,6 +78,8 @@ def roles_of(user) -> set[str]:
             cached = {ADMIN}
         elif user.is_staff:
             cached = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        elif hasattr(user, "provider_account"):  # one query for accounts that are not staff
+            cached = {PROVIDER}
         user._role_names = cached
     return cached
 
@@ -83,7 +87,7 @@ def roles_of(user) -> set[str]:
 # --- where each role lands, what its menu shows ------------------------------------------------------------------
 
 LANDING_ORDER = ((ADMIN, "admin:index"), (UNIT_MANAGER, "units:dashboard"), (LIQUIDATOR, "claims:review_list"),
-                 (FRONT_DESK, "units:desk"), (MEMBER, "dashboard"))
+                 (FRONT_DESK, "units:desk"), (PROVIDER, "partners:portal"), (MEMBER, "dashboard"))
 
 _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")),
               ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab")),
@@ -104,6 +108,8 @@ MENUS: dict[str, list[tuple[str, Promise]]] = {
                  ("units:dashboard", _("Dashboard"))],
     PROVIDENT_OFFICER: [("provident:review_list", _("Provident requests to review")),
                         ("provident:desk_list", _("Social provident"))],
+    PROVIDER: [("partners:portal", _("Partner portal")), ("partners:agreements", _("Prior agreements")),
+               ("partners:invoices", _("Invoices")), ("partners:statement", _("Monthly statement"))],
     ADMIN: [("admin:index", _("Administration")), ("units:dashboard", _("Dashboard"))] + _DESK_MENU + [
         ("claims:review_list", _("Review")), ("claims:payment_list", _("Payment batches"))],
 }
@@ -127,7 +133,7 @@ def menu_for(user) -> list[MenuEntry]:
     """The menu entries of every role the account holds, each page once, in the roles' order."""
     roles = roles_of(user)
     entries: dict[str, MenuEntry] = {}
-    for role in (ADMIN, UNIT_MANAGER, LIQUIDATOR, FRONT_DESK, PROVIDENT_OFFICER, MEMBER):
+    for role in (ADMIN, UNIT_MANAGER, LIQUIDATOR, FRONT_DESK, PROVIDENT_OFFICER, PROVIDER, MEMBER):
         if role in roles:
             for name, label in MENUS[role]:
                 url = reverse(name)

@@ -71,6 +71,7 @@ class Sector(models.TextChoices):
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     FRONT_DESK = "front_desk", _("Front desk")
+    PROVIDER = "provider", _("Billed by the provider under convention")
 
 
 class AgreementStatus(models.TextChoices):
@@ -178,6 +179,11 @@ class ClaimFile(models.Model):
     @property
     def tracking_code_display(self) -> str:
         return tracking_code_display(self.tracking_code)
+
+    @property
+    def member_share(self) -> Decimal:
+        """What the member still owes of what was billed: billed − AMO − complementary."""
+        return self.total_billed - self.total_reimbursed
 
 
 class ClaimLine(models.Model):

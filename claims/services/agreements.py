@@ -2,14 +2,15 @@
 
 import secrets
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import Act, AgreementStatus, PriorAgreement
-from members.models import Beneficiary, Member
+from members.models import Beneficiary, Member, User
 
 
 class AgreementStateError(Exception):
@@ -54,9 +55,13 @@ def _notice(agreement: PriorAgreement) -> None:
 
     code = messages.AGREEMENT_GRANTED if agreement.status == AgreementStatus.GRANTED else messages.AGREEMENT_REFUSED
     members = Member.objects.filter(beneficiaries__pk=agreement.beneficiary_id)
-    user_id = members.values_list("user_id", flat=True).first()
-    notice_create(user_id=user_id, code=code, deliver=True, params={
-        "reference": agreement.reference, "valid_from": agreement.valid_from, "valid_to": agreement.valid_to})
+    readers = [members.values_list("user_id", flat=True).first()]
+    # A provider under convention asked (partners.AgreementRequest): its staff accounts are told too.
+    readers += User.objects.filter(provider_account__provider__agreement_requests__agreement=agreement,
+                                   is_active=True).values_list("pk", flat=True)
+    for user_id in readers:
+        notice_create(user_id=user_id, code=code, deliver=True, params={
+            "reference": agreement.reference, "valid_from": agreement.valid_from, "valid_to": agreement.valid_to})
 
 
 def prior_agreement_grant(*, agreement: PriorAgreement, by, notes: str = "") -> PriorAgreement:
@@ -67,6 +72,23 @@ def prior_agreement_refuse(*, agreement: PriorAgreement, by, notes: str) -> Prio
     if not notes.strip():
         raise ValueError("a refusal needs a written reason")
     return _decide(agreement, AgreementStatus.REFUSED, by, notes)
+
+
+# The decision time promised for an agreement a staff member (not a provider under convention) asked for.
+DEFAULT_DECISION_HOURS = 48
+
+
+def agreements_decision_queue() -> QuerySet[PriorAgreement]:
+    """Requested agreements, the one whose promised decision time comes first at the top: a provider's request
+    is due when its convention promised (partners.AgreementRequest.decision_due_at), a staff request
+    DEFAULT_DECISION_HOURS after it was made. Documents and acts prefetched."""
+    default_due = ExpressionWrapper(F("requested_at") + Value(timedelta(hours=DEFAULT_DECISION_HOURS)),
+                                    output_field=DateTimeField())
+    return (PriorAgreement.objects.filter(status=AgreementStatus.REQUESTED)
+            .annotate(due_at=Coalesce("provider_request__decision_due_at", default_due))
+            .select_related("beneficiary__member", "provider_request__provider", "provider_request__act")
+            .prefetch_related("acts", "documents", "provider_documents")
+            .order_by("due_at", "pk"))
 
 
 def agreements_for_member(*, member: Member) -> QuerySet[PriorAgreement]:

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from claims.models import BatchStatus, ClaimFile, ClaimStatus, PaidFile, PayeeKind, PaymentBatch, Transfer
+from claims.models import BatchStatus, Channel, ClaimFile, ClaimStatus, PaidFile, PayeeKind, PaymentBatch, Transfer
 from claims.status import InvalidTransition, claim_set_status
 from members.identifiers import normalize_iban, validate_moroccan_iban
 from members.models import Member
@@ -95,8 +95,10 @@ def member_payee(member: Member) -> Payee:
 
 
 def payable_files() -> QuerySet[ClaimFile]:
-    """Liquidated files with money to pay that no transfer holds yet."""
-    return ClaimFile.objects.filter(status=ClaimStatus.LIQUIDATED, total_reimbursed__gt=0, paid_file__isnull=True)
+    """Liquidated files with money to pay the member that no transfer holds yet. A provider's invoice (channel
+    `provider`) is paid to the provider instead (partners.payments.ProviderInvoiceSource)."""
+    return ClaimFile.objects.filter(status=ClaimStatus.LIQUIDATED, total_reimbursed__gt=0,
+                                    paid_file__isnull=True).exclude(channel=Channel.PROVIDER)
 
 
 class ClaimFileSource:
@@ -148,7 +150,7 @@ def members_waiting_for_iban() -> QuerySet[Member]:
 
 def _payable_q() -> Q:
     return Q(claim_files__status=ClaimStatus.LIQUIDATED, claim_files__total_reimbursed__gt=0,
-             claim_files__paid_file__isnull=True)
+             claim_files__paid_file__isnull=True) & ~Q(claim_files__channel=Channel.PROVIDER)
 
 
 def _batch_reference(today: date) -> str:

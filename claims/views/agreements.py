@@ -1,22 +1,37 @@
-"""Prior agreements for staff: the requests waiting for a decision, grant or refuse with a note."""
+"""Prior agreements for liquidators: the requests waiting for a decision, the one due first at the top (a
+provider's request is due when its convention promised), with their documents; grant or refuse with a note.
+The member, and the provider that asked, are told (claims.services.agreement_notices)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import AgreementStatus, PriorAgreement
-from ..services.agreements import AgreementStateError, prior_agreement_grant, prior_agreement_refuse
+from ..services.agreements import (
+    AgreementStateError,
+    agreements_decision_queue,
+    prior_agreement_grant,
+    prior_agreement_refuse,
+)
 from .review import reviewer_required
 
 
 @require_GET
 @reviewer_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    agreements = (PriorAgreement.objects.select_related("beneficiary__member").prefetch_related("acts")
-                  .order_by("status", "-requested_at")[:200])
-    return render(request, "claims/review/agreements.html", {"agreements": agreements})
+    now = timezone.now()
+    queue = list(agreements_decision_queue()[:200])
+    for agreement in queue:
+        agreement.seconds_left = int((agreement.due_at - now).total_seconds())
+        agreement.hours_left, agreement.minutes_left = abs(agreement.seconds_left) // 3600, abs(
+            agreement.seconds_left) % 3600 // 60
+    decided = (PriorAgreement.objects.exclude(status=AgreementStatus.REQUESTED)
+               .select_related("beneficiary__member", "provider_request__provider").prefetch_related("acts")
+               .order_by("-decided_at", "-pk")[:50])
+    return render(request, "claims/review/agreements.html", {"queue": queue, "decided": decided})
 
 
 @require_POST

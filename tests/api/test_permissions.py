@@ -11,11 +11,19 @@ from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin"]
+ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin", "provider_x", "provider_y"]
 
 
-def _row(anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin) -> dict:
-    return dict(zip(ROLES, [anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin], strict=True))
+def _row(anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin, provider_x=None, provider_y=None) -> dict:
+    """Without provider outcomes, a partner provider's staff (X: side X's provider, Y: another) get 403 where
+    any other signed-in role is refused by role, else 404 where an outsider finds nothing, else what every
+    signed-in role gets."""
+    signed_in = [member_a, member_b, agent_x, agent_y, liquidator, admin]
+    default = next((refusal for refusal in (403, 404) if refusal in signed_in), signed_in[0])
+    provider_x = default if provider_x is None else provider_x
+    provider_y = default if provider_y is None else provider_y
+    return dict(zip(ROLES, [anonymous, member_a, member_b, agent_x, agent_y, liquidator, admin, provider_x,
+                            provider_y], strict=True))
 
 
 MEMBER_OWN = _row(401, 200, 404, 403, 403, 403, 403)
@@ -27,6 +35,9 @@ SIGNED_IN = _row(401, 200, 200, 200, 200, 200, 200)
 # The registry is network-wide: any desk agent, manager or admin writes it; liquidators only read it.
 REGISTRY_WRITE = _row(401, 403, 403, 200, 200, 403, 200)
 REGISTRY_CREATE = _row(401, 403, 403, 201, 201, 403, 201)
+# A partner provider's own space: its staff only; side X's provider owns the objects, Y's gets 404.
+PROVIDERS_ONLY = _row(401, 403, 403, 403, 403, 403, 403, 200, 200)
+PROVIDER_OWN = _row(401, 403, 403, 403, 403, 403, 403, 200, 404)
 
 # (method, url with {placeholders} filled from side X's objects, body, expected statuses)
 MATRIX = [
@@ -107,13 +118,57 @@ MATRIX = [
     # API tokens: each account lists and revokes its own only ({token_a}: another client's token of member A).
     ("get", "/api/v1/auth/tokens/", None, SIGNED_IN),
     ("delete", "/api/v1/auth/tokens/{token_a}/", None, _row(401, 204, 404, 404, 404, 404, 404)),
+    # partner providers: reference data for staff, their own space for providers' staff
+    ("get", "/api/v1/providers/", None, ANY_STAFF),
+    ("get", "/api/v1/providers/{provider}/", None, ANY_STAFF),
+    ("patch", "/api/v1/providers/{provider}/", {"city": "Fès"}, _row(401, 403, 403, 403, 403, 403, 200)),
+    ("get", "/api/v1/conventions/", None, ANY_STAFF),
+    ("get", "/api/v1/provider/agreements/", None, PROVIDERS_ONLY),
+    ("get", "/api/v1/provider/agreements/{provider_agreement}/", None, PROVIDER_OWN),
+    ("get", "/api/v1/provider/invoices/", None, PROVIDERS_ONLY),
+    ("get", "/api/v1/provider/invoices/{provider_invoice}/", None, PROVIDER_OWN),
+    ("post", "/api/v1/provider/coverage-check/", "COVERAGE", PROVIDERS_ONLY),
 ]
 
 
 def _user(cast, role: str):
+    if role.startswith("provider_"):
+        return _partners(cast)[0][role]
     return {"anonymous": None, "member_a": cast.x.member.user, "member_b": cast.y.member.user,
             "agent_x": cast.x.agent, "agent_y": cast.y.agent, "liquidator": cast.liquidator,
             "admin": cast.admin}[role]
+
+
+def _partners(cast) -> tuple[dict, dict]:
+    """Side X's provider (CHU X) asked for an agreement for member A and invoiced the stay; CHU Y is the other."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from claims.services.agreements import prior_agreement_grant
+    from partners.models import Provider
+    from partners.services import InvoiceLine, agreement_request_create, invoice_create
+    from tests.claims.factories import upload
+    from tests.partners.builders import account, papers, provider
+
+    if not Provider.objects.filter(code="chu-x").exists():
+        chu, other = provider("chu-x", "CHU X", "130000009"), provider("chu-y", "CHU Y", "110000009")
+        account(chu, "chu.x"), account(other, "chu.y")
+        beneficiary = cast.x.member.beneficiaries.get(relation="member")
+        day = timezone.localdate() - timedelta(days=3)
+        agreement, _ = agreement_request_create(
+            provider=chu, by=None, membership_number=cast.x.member.membership_number,
+            birth_date=beneficiary.birth_date, act_code="HOSP", planned_from=day, planned_to=day, quantity=1,
+            estimated_amount=Decimal("800.00"), documents=[upload("report.pdf")])
+        prior_agreement_grant(agreement=agreement, by=None)
+        invoice_create(provider=chu, by=None, agreement_reference=agreement.reference, number="FAC-1",
+                       lines=[InvoiceLine("HOSP", day, 1, Decimal("800.00"))], documents=papers())
+    chu = Provider.objects.get(code="chu-x")
+    other = Provider.objects.get(code="chu-y")
+    users = {"provider_x": chu.accounts.get().user, "provider_y": other.accounts.get().user}
+    return users, {"provider": chu.pk, "provider_agreement": chu.agreement_requests.get().agreement_id,
+                   "provider_invoice": chu.invoices.get().pk}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -135,6 +190,7 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     objects["provident"] = ProvidentRequest.objects.create(
         member=x.member, benefit="RETIREMENT", event_date=today, received_on=today, channel="front_desk",
         unit=x.unit, status="in_review", amount="15000.00").pk
+    objects |= _partners(cast)[1]
     mine = x.member.beneficiaries.get(relation="member").pk
     other = cast.y.member.beneficiaries.get(relation="member").pk
     line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}
@@ -149,6 +205,8 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
                        "sex": "F"},
         "NEW_CHILD": {"relation": "child", "first_name": "Sara", "last_name": "A", "birth_date": "2003-01-01",
                       "sex": "F"},
+        "COVERAGE": {"membership_number": x.member.membership_number, "birth_date": x.member.birth_date.isoformat(),
+                     "on": "2026-01-05"},
     }
     client = client_for(_user(cast, role))
     got, expected = {}, {}

@@ -1,7 +1,8 @@
 """Who gets what on every page of the site (the API has its own matrix in tests/api/).
 
-The URL resolver is walked; every route must have a row in MATRIX saying what each of seven roles gets: anonymous,
-member A, member B, a front-desk agent of unit X, an agent of unit Y, a liquidator and the administrator. Path
+The URL resolver is walked; every route must have a row in MATRIX saying what each of nine roles gets: anonymous,
+member A, member B, a front-desk agent of unit X, an agent of unit Y, a liquidator, the administrator, and the staff
+of two partner providers (X, whose objects the world holds, and Y, the outsider). Path
 parameters are filled from a small world where the objects belong to member A and to unit X, so member B and the
 agent of unit Y are the outsiders: they must get 404, never the page. A new page with no row fails the suite,
 so every future page declares who may see it. Every request runs in a savepoint that is rolled back, so a POST
@@ -34,16 +35,18 @@ from members.services import attestation_issue
 from memberships.models import MembershipApplication
 from provident.models import ProvidentDocument, ProvidentRequest
 from tests.claims.factories import ClaimFileFactory, ClaimLineFactory, pdf_bytes, reference
+from tests.claims.factories import upload as pdf_upload
 from tests.factories import MemberFactory, UserFactory
 from tests.units.factories import AppointmentFactory, LabOrderFactory, ServiceUnitFactory, SlotFactory, VisitFactory
 from tests.units.factories import staff as unit_staff
 from units.models import StaffRole
 
-ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin"]
+ROLES = ["anonymous", "member_a", "member_b", "agent_x", "agent_y", "liquidator", "admin", "provider_x", "provider_y"]
 
 # Routes outside this matrix, with the reason. Anything else the resolver lists must have a MATRIX row.
 EXEMPT_PREFIXES = {
     "api/": "the API has its own permission matrix (tests/api/test_permissions.py)",
+    "fhir/": "the FHIR interface is token-only (no session, no CSRF); its access tests are in tests/fhir/",
     "admin/": "Django's admin: staff flag and model permissions; sampled in ADMIN_SAMPLES below",
 }
 
@@ -58,8 +61,23 @@ class Row:
         return self.expect[ROLES.index(role)]
 
 
+def _provider_outcome(outcomes: tuple[str, ...]) -> str:
+    """What a partner provider's staff get on a page that is not theirs: the refusal the other outsiders get
+    (403 where the app refuses by role, else 404), or what every signed-in account gets."""
+    signed_in = outcomes[1:]
+    if "admin_login" in signed_in:
+        return "admin_login"  # not Django staff
+    for refusal in ("403", "404"):
+        if refusal in signed_in:
+            return refusal
+    return signed_in[0]
+
+
 def row(method: str, kwargs: str, expect: str) -> Row:
+    """`expect` lists one outcome per role; with the first seven only, the two providers get _provider_outcome."""
     outcomes = tuple(expect.split())
+    if len(outcomes) == len(ROLES) - 2:
+        outcomes += (_provider_outcome(outcomes),) * 2
     assert len(outcomes) == len(ROLES), expect
     return Row(method, kwargs, outcomes)
 
@@ -77,6 +95,9 @@ UNITS_DESK_X_OBJECT = "login 403 403 ok 404 ok ok"
 DESK_WRITER = "login 403 403 ok ok 403 ok"          # units desk writes: front desk and admin roles, not liquidators
 REVIEWER = "login 404 404 404 404 ok ok"            # liquidators and admins
 MANAGER = "login 403 403 403 403 ok ok"             # unit managers (none here), liquidators and admins
+#                                                    ... provider_x provider_y
+PARTNER = "login 404 404 404 404 404 404 ok ok"      # partners portal: any provider's staff, scoped inside
+PARTNER_X_OBJECT = "login 404 404 404 404 404 404 ok 404"  # provider X's object: provider Y gets 404
 
 MATRIX: dict[str, Row] = {
     # public pages
@@ -208,6 +229,18 @@ MATRIX: dict[str, Row] = {
     "memberships:desk_decide": row("POST", "application", "login 404 404 ok 404 404 ok"),  # the unit decides
     "memberships:desk_letter": row("GET", "approved_application", DESK_X_OBJECT),
     "memberships:member_requests": row("GET", "", MEMBER_ONLY),
+    # partner providers' portal
+    "partners:portal": row("GET", "", PARTNER),
+    "partners:agreements": row("GET", "", PARTNER),
+    "partners:agreement_new": row("GET", "", PARTNER),
+    "partners:agreement": row("GET", "provider_agreement", PARTNER_X_OBJECT),
+    "partners:agreement_document": row("GET", "provider_agreement_document", "login 404 404 404 404 ok ok ok 404"),
+    "partners:invoices": row("GET", "", PARTNER),
+    "partners:invoice_new": row("GET", "", PARTNER),
+    "partners:invoice": row("GET", "provider_invoice", PARTNER_X_OBJECT),
+    "partners:statement": row("GET", "", PARTNER),
+    "partners:statement_csv": row("GET", "", PARTNER),
+    "partners:statement_pdf": row("GET", "", PARTNER),
 }
 
 # The admin, sampled: it is the administrators' tool. Members, anonymous visitors and staff of other roles (whose
@@ -267,6 +300,7 @@ class World:
             "liquidator": unit_staff(self.unit_x, StaffRole.LIQUIDATOR),
             "admin": UserFactory(username="root", is_staff=True, is_superuser=True),
         }
+        self._partners()
         a = self.member_a
         self.draft = ClaimFileFactory(member=a, status=ClaimStatus.DRAFT, received_on=None, channel="online")
         self.draft_line = ClaimLineFactory(claim=self.draft, position=1)
@@ -318,6 +352,27 @@ class World:
             channel="online", home_unit=self.unit_x, received_on=today, status="approved", member=a,
             covered_from=today, cin=a.cin, first_name=a.first_name, last_name=a.last_name, birth_date=a.birth_date)
 
+    def _partners(self) -> None:
+        """Provider X (CHU Hassan II) asked for an agreement for member A's stay and invoiced it."""
+        from claims.services.agreements import prior_agreement_grant
+        from partners.services import InvoiceLine, agreement_request_create, invoice_create
+        from tests.partners.builders import account, papers, provider
+
+        chu, other = provider("chu-x", "CHU X", "130000009"), provider("chu-y", "CHU Y", "110000009")
+        self.users["provider_x"], self.users["provider_y"] = account(chu, "chu.x"), account(other, "chu.y")
+        beneficiary = self.member_a.beneficiaries.get(relation="member")
+        day = timezone.localdate() - timedelta(days=3)
+        self.provider_agreement, _ = agreement_request_create(
+            provider=chu, by=self.users["provider_x"], membership_number=self.member_a.membership_number,
+            birth_date=beneficiary.birth_date, act_code="HOSP", planned_from=day, planned_to=day, quantity=1,
+            estimated_amount=Decimal("800.00"), documents=[pdf_upload("report.pdf")])
+        prior_agreement_grant(agreement=self.provider_agreement, by=None)
+        self.provider_agreement_document = self.provider_agreement.provider_documents.get()
+        self.provider_invoice, _ = invoice_create(
+            provider=chu, by=self.users["provider_x"], agreement_reference=self.provider_agreement.reference,
+            number="FAC-1", lines=[InvoiceLine("HOSP", day, 1, Decimal("800.00"))],
+            documents=papers())
+
     @staticmethod
     def _scan(claim) -> Attachment:
         from django.core.files.base import ContentFile
@@ -366,6 +421,9 @@ class World:
             "provident_document": {"pk": self.provident_document.pk},
             "application": {"pk": self.application.pk},
             "approved_application": {"pk": self.approved_application.pk},
+            "provider_agreement": {"pk": self.provider_agreement.pk},
+            "provider_agreement_document": {"pk": self.provider_agreement_document.pk},
+            "provider_invoice": {"pk": self.provider_invoice.pk},
         }[key]
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from claims.demo import seed_claims, seed_reference
 from members.demo import seed_members
 from memberships.demo import seed_membership_demo
+from partners.demo import seed_partners
 from provident.demo import seed_provident_demo
 from units.demo import seed_desk, seed_units
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         units = seed_units()
         reference = seed_reference()
         counts = seed_members()
+        seed_partners()  # the CHUs under convention and a clinic without one, with their staff accounts
         seed_desk()  # slots, appointments, visits, lab orders: needs the members and staff
         seed_provident_demo()  # a retiree and a provident request in each state
         seed_membership_demo()  # membership applications in each state
