@@ -1,9 +1,14 @@
-"""python -m bench [--files 100000] [--members 20000] [--sample 500] [--latency 200] [--per-file 1000] [--no-worker]
+"""python -m bench [--files 100000] [--members 20000] [--sample 500] [--latency 200] [--per-file 1000]
+                 [--history-members 300] [--no-worker]
 
-Builds a fresh PostgreSQL database (default mutuelle_bench), generates the data set, then measures in one run:
-bulk liquidation, a naive per-file ORM baseline on a sample, their ratio, submission -> liquidated latency
-through Redis and a real worker, and per-file throughput with 1 and 2 worker processes. Prints a table and
-writes JSON (default bench-results/liquidation.json)."""
+Builds a fresh PostgreSQL database (default mutuelle_bench), generates the data set, then measures in one run,
+with fresh statistics (ANALYZE) before every phase and the load average noted at each: the SQL-only floor
+(the same rows written by plain set-based SQL), bulk liquidation and its ratio to the floor (lines counted are
+lines written), the plans of the hot reads (EXPLAIN ANALYZE), a naive per-file ORM baseline on a sample,
+statements and time per task of the per-file path in this process (a file with no history; a beneficiary with
+20 files of history and 3 pending), submission -> liquidated latency through Redis and a real worker, and
+per-file throughput through 1 and 2 worker processes for both cases. Prints a table and writes JSON (default
+bench-results/liquidation.json)."""
 
 import argparse
 import json
@@ -24,6 +29,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency-interval", type=float, default=0.25,
                         help="seconds between two submissions (members file one by one, not in a burst)")
     parser.add_argument("--per-file", type=int, default=1000, help="files queued for per-file throughput")
+    parser.add_argument("--history-members", type=int, default=300,
+                        help="beneficiaries with 20 files of history and 3 pending, for the per-file measure")
     parser.add_argument("--no-worker", action="store_true", help="skip the measurements through Celery workers")
     parser.add_argument("--db", default="mutuelle_bench")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))

@@ -125,3 +125,56 @@ def generate(*, files: int, members: int, extra_draft_members: int = 0, seed: in
     ClaimFile.objects.filter(status="draft").update(updated_at=timezone.now())
     return {"members": total_members, "beneficiaries": len(rows), "files": files,
             "lines": ClaimLine.objects.filter(claim__status="received").count(), "drafts": len(drafts)}
+
+
+def _lines_for(claim: ClaimFile, received: date, rng: random.Random, count: int, *, spread: list[int]) -> list:
+    lines = []
+    for position in range(1, count + 1):
+        code = rng.choices(CODES, WEIGHTS)[0]
+        _, _, (qlo, qhi), (blo, bhi) = SPEC[code]
+        quantity = rng.randint(qlo, qhi)
+        lines.append(ClaimLine(claim_id=claim.pk, position=position, act_id=code,
+                               care_date=received - timedelta(days=rng.choice(spread)), quantity=quantity,
+                               billed_amount=_money(rng, blo * quantity, bhi * quantity)))
+    return lines
+
+
+def history_generate(*, members: int, history: int = 20, pending: int = 3, seed: int = 7) -> list[list[int]]:
+    """`members` members (ours, covered, one beneficiary each) with `history` received files over 2025, which
+    the bulk run prices into their history, and `pending` draft files received in December, which the per-file
+    measurement moves to `received`. Returns each beneficiary's pending file ids in liquidation order."""
+    rng = random.Random(seed)
+    ours = Mutual.objects.get(code="ours")
+    people = Member.objects.bulk_create([
+        Member(mutual=ours, membership_number=membership_number_from_sequence(5_000_000 + n), cin=f"HI{n:06d}",
+               first_name="Prenom", last_name=f"Hist{n}", birth_date=date(1970 + n % 30, 1 + n % 12, 1),
+               sex="MF"[n % 2], iban=moroccan_iban_from_rib(f"9{n:023d}"))
+        for n in range(members)
+    ], batch_size=BATCH)
+    AffiliationPeriod.objects.bulk_create([AffiliationPeriod(member=m, start=date(2015, 1, 1)) for m in people],
+                                          batch_size=BATCH)
+    selves = Beneficiary.objects.bulk_create([
+        Beneficiary(member=m, relation="member", first_name="P", last_name="H", birth_date=m.birth_date, sex=m.sex)
+        for m in people
+    ], batch_size=BATCH)
+    files, dates = [], []
+    for n, person in enumerate(selves):
+        for k in range(history + pending):
+            is_pending = k >= history
+            received = date(2025, 12, 1) + timedelta(days=k - history) if is_pending else \
+                date(2025, 1, 1) + timedelta(days=k * 330 // history + rng.randint(0, 10))
+            files.append(ClaimFile(tracking_code=f"{'P' if is_pending else 'H'}{n:06d}{k:02d}",
+                                   member_id=person.member_id, beneficiary=person,
+                                   status="draft" if is_pending else "received", channel="online",
+                                   sector="private", received_on=received))
+            dates.append(received)
+    ClaimFile.objects.bulk_create(files, batch_size=BATCH)
+    lines = []
+    for claim, received in zip(files, dates, strict=True):
+        lines.extend(_lines_for(claim, received, rng, rng.randint(1, 5), spread=[0, 1, 2, 5, 10, 20]))
+    ClaimLine.objects.bulk_create(lines, batch_size=BATCH)
+    per_beneficiary: dict[int, list[int]] = {}
+    for claim in files:
+        if claim.status == "draft":
+            per_beneficiary.setdefault(claim.beneficiary_id, []).append(claim.pk)
+    return list(per_beneficiary.values())

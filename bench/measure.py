@@ -1,11 +1,13 @@
 """The measurements of `python -m bench` (run inside a configured Django process on the bench database)."""
 
+import os
 import statistics
 import sys
 import time
 
 import redis
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -16,9 +18,7 @@ from claims.services.liquidation_bulk import liquidate_all_parallel
 from claims.services.liquidation_loader import HISTORY_STATUSES, reference_data
 from claims.status import claim_set_status
 
-from . import dataset
-
-PENDING = (ClaimStatus.RECEIVED, ClaimStatus.LIQUIDATING)
+from . import dataset, floor, per_file, plans
 
 
 def _rate(n: int, seconds: float) -> float:
@@ -65,12 +65,10 @@ def _reset(ids: list[int]) -> None:
     ClaimFile.objects.filter(pk__in=ids).update(status=ClaimStatus.RECEIVED, liquidated_at=None)
 
 
-def _wait_done(ids: list[int], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while ClaimFile.objects.filter(pk__in=ids, status__in=PENDING).exists():
-        if time.monotonic() > deadline:
-            raise RuntimeError("timed out waiting for the workers")
-        time.sleep(0.05)
+def analyze() -> None:
+    """Fresh statistics before every phase: each phase is measured on plans made for the data it meets."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _purge(url: str) -> None:
@@ -79,35 +77,23 @@ def _purge(url: str) -> None:
     redis.Redis.from_url(url).delete(*BROKER_KEYS)
 
 
-def _workers(args, count: int, concurrency: int = 1):
+def _worker_starter(args):
     from tests.worker import WorkerProcess
 
-    _purge(args.redis)
-    return [WorkerProcess(name=f"bench{i}", concurrency=concurrency, database_url=f"{args.pg}/{args.db}",
-                          broker_url=args.redis, settings_module="mutuelle.settings", queues="liquidation").start()
-            for i in range(count)]
+    def start(count: int, concurrency: int = 1) -> list:
+        _purge(args.redis)
+        return [WorkerProcess(name=f"bench{i}", concurrency=concurrency, database_url=f"{args.pg}/{args.db}",
+                              broker_url=args.redis, settings_module="mutuelle.settings",
+                              queues="liquidation").start()
+                for i in range(count)]
 
-
-def _per_file_throughput(args, ids: list[int], processes: int) -> float:
-    from claims.tasks import liquidate_claim
-
-    workers = _workers(args, processes)
-    try:
-        ClaimFile.objects.filter(pk__in=ids).update(status=ClaimStatus.RECEIVED, updated_at=timezone.now())
-        started = time.perf_counter()
-        for claim_id in ids:
-            liquidate_claim.delay(claim_id)
-        _wait_done(ids, timeout=600)
-        return _rate(len(ids), time.perf_counter() - started)
-    finally:
-        for worker in workers:
-            worker.stop()
+    return start
 
 
 def _latency(args, ids: list[int]) -> dict:
     from claims.tasks import liquidate_claim
 
-    workers = _workers(args, 1, concurrency=2)
+    workers = _worker_starter(args)(1, concurrency=2)
     submitted = {}
     try:
         for claim in ClaimFile.objects.filter(pk__in=ids).only("pk", "status", "tracking_code"):
@@ -116,7 +102,7 @@ def _latency(args, ids: list[int]) -> dict:
                 claim_set_status(claim=claim, to_status=ClaimStatus.RECEIVED, notify=False)
                 transaction.on_commit(lambda pk=claim.pk: liquidate_claim.delay(pk))
             time.sleep(args.latency_interval)
-        _wait_done(ids, timeout=300)
+        per_file._wait_done(ids, timeout=300)
     finally:
         for worker in workers:
             worker.stop()
@@ -127,28 +113,59 @@ def _latency(args, ids: list[int]) -> dict:
             "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3), "max_s": round(latencies[-1], 3)}
 
 
+def _load() -> list[float]:
+    return [float(x) for x in open("/proc/loadavg").read().split()[:3]]
+
+
+def _phase(results: dict, name: str) -> None:
+    analyze()
+    results.setdefault("load_average", {})[name] = _load()
+    print(f"{name}…", file=sys.stderr)
+
+
+STATEMENT_SAMPLE = 20  # cases of each kind priced in this process to count statements
+
+
 def run(args) -> dict:
     results: dict = {"parameters": {"files": args.files, "members": args.members, "chunk": args.chunk,
-                                    "sample": args.sample}}
-    extra = 0 if args.no_worker else args.latency + 2 * args.per_file
+                                    "sample": args.sample, "per_file": args.per_file,
+                                    "history_members": args.history_members},
+                     "cpus": os.cpu_count()}
+    results.setdefault("load_average", {})["start"] = _load()
+    extra = STATEMENT_SAMPLE + (0 if args.no_worker else args.latency + 2 * args.per_file)
+    history_members = STATEMENT_SAMPLE + (0 if args.no_worker else args.history_members)
     started = time.perf_counter()
     print("generating the data set…", file=sys.stderr)
     results["data"] = dataset.generate(files=args.files, members=args.members, extra_draft_members=extra)
+    history_cases = dataset.history_generate(members=history_members)
+    results["data"]["history_members"] = history_members
+    results["data"]["files"] += 20 * history_members
+    results["data"]["lines"] = ClaimLine.objects.filter(claim__status="received").count()
     results["data"]["seconds"] = round(time.perf_counter() - started, 1)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     reference_data()
 
+    _phase(results, "SQL-only floor")
+    results["floor"] = floor.sql_floor()
+
+    _phase(results, "bulk liquidation")
     started = time.perf_counter()
-    with tqdm(total=args.files, unit="files", file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(total=results["data"]["files"], unit="files", file=sys.stderr, dynamic_ncols=True) as bar:
         files, lines = liquidate_all_parallel(chunk=args.chunk, processes=args.processes,
                                               on_chunk=lambda report: bar.update(report.files))
     seconds = time.perf_counter() - started
-    results["bulk"] = {"files": files, "lines": lines, "seconds": round(seconds, 2), "processes": args.processes,
-                       "files_per_s": _rate(files, seconds), "lines_per_s": _rate(lines, seconds)}
+    results["bulk"] = {"files": files, "lines_written": lines, "seconds": round(seconds, 2),
+                       "processes": args.processes, "files_per_s": _rate(files, seconds),
+                       "lines_per_s": _rate(lines, seconds),
+                       "lines_in_db": ClaimLine.objects.filter(accepted__isnull=False).count(),
+                       "includes": "reads, pricing, writes and the final ANALYZE"}
+    results["bulk_vs_floor"] = round(results["bulk"]["files_per_s"] / results["floor"]["files_per_s"], 2)
     results["statuses"] = dict(ClaimFile.objects.exclude(status="draft").values_list("status").annotate(
-        n=__import__("django.db.models", fromlist=["Count"]).Count("pk")).order_by("status"))
+        n=Count("pk")).order_by("status"))
 
+    _phase(results, "query plans")
+    results["plans"] = plans.report(ClaimFile.objects.get(pk=history_cases[0][0]).beneficiary_id)
+
+    _phase(results, "naive baseline")
     sample = list(ClaimFile.objects.exclude(status="draft").order_by("?").values_list("pk", flat=True)[:args.sample])
     _reset(sample)
     started = time.perf_counter()
@@ -160,35 +177,68 @@ def run(args) -> dict:
     results["ratio_bulk_vs_baseline"] = round(results["bulk"]["files_per_s"] / results["baseline"]["files_per_s"], 1)
     results["ratio_per_process"] = round(results["ratio_bulk_vs_baseline"] / args.processes, 1)
 
+    drafts = list(ClaimFile.objects.filter(status="draft", tracking_code__startswith="D").order_by("pk")
+                  .values_list("pk", flat=True))
+    single = [(pk, [pk]) for pk in drafts]
+    history = [(files[-1], files) for files in history_cases]
+    _phase(results, "per-file path in this process (statements)")
+    results["in_process"] = {"single": per_file.in_process(single[:STATEMENT_SAMPLE]),
+                             "history": per_file.in_process(history[:STATEMENT_SAMPLE])}
+    single, history = single[STATEMENT_SAMPLE:], history[STATEMENT_SAMPLE:]
+
     if not args.no_worker:
-        drafts = list(ClaimFile.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True))
-        latency_ids, rest = drafts[:args.latency], drafts[args.latency:]
-        print("latency through Redis and a real worker…", file=sys.stderr)
-        results["latency"] = _latency(args, latency_ids)
-        print("per-file throughput, 1 then 2 worker processes…", file=sys.stderr)
-        results["per_file"] = {
-            "1_worker_files_per_s": _per_file_throughput(args, rest[:args.per_file], 1),
-            "2_workers_files_per_s": _per_file_throughput(args, rest[args.per_file:2 * args.per_file], 2),
-        }
+        start = _worker_starter(args)
+        _phase(results, "latency through Redis and a real worker")
+        results["latency"] = _latency(args, [pk for pk, _ in single[:args.latency]])
+        single = single[args.latency:]
+        results["per_file"] = {}
+        _phase(results, "per-file, no history, 1 worker process")
+        results["per_file"]["single_1"] = per_file.through_workers(start, single[:args.per_file], 1)
+        _phase(results, "per-file, no history, 2 worker processes")
+        results["per_file"]["single_2"] = per_file.through_workers(start, single[args.per_file:2 * args.per_file], 2)
+        _phase(results, "per-file, 20 files of history and 3 pending, 1 worker process")
+        results["per_file"]["history_1"] = per_file.through_workers(start, history, 1)
         _purge(args.redis)
+    results["load_average"]["end"] = _load()
     return results
 
 
+def _pf(r: dict) -> str:
+    return (f"{r['files_per_s']} files/s ({r['tasks_per_s']} tasks/s, {r['files']} files, "
+            f"{r['processes']} process(es))")
+
+
 def print_table(r: dict) -> None:
+    f, b, ip = r["floor"], r["bulk"], r["in_process"]
     rows = [
-        ("data set", f"{r['data']['files']} files, {r['data']['lines']} lines, {r['data']['members']} members"),
-        ("bulk liquidation", f"{r['bulk']['files_per_s']} files/s, {r['bulk']['lines_per_s']} lines/s "
-                             f"({r['bulk']['files']} files in {r['bulk']['seconds']} s, "
-                             f"{r['bulk']['processes']} process(es))"),
+        ("data set", f"{r['data']['files']} files, {r['data']['lines']} lines, {r['data']['members']} members "
+                     f"(+{r['data']['history_members']} with 20 files of history and 3 pending)"),
+        ("SQL-only floor", f"{f['files_per_s']} files/s ({f['files']} files, {f['lines']} lines; {f['how']})"),
+        ("bulk liquidation", f"{b['files_per_s']} files/s, {b['lines_per_s']} written lines/s "
+                             f"({b['files']} files, {b['lines_written']} lines written in {b['seconds']} s, "
+                             f"{b['processes']} process(es))"),
+        ("bulk / SQL-only floor", f"{r['bulk_vs_floor']}"),
         ("naive per-file save() baseline", f"{r['baseline']['files_per_s']} files/s ({r['baseline']['files']} files)"),
-        ("ratio bulk / baseline", f"{r['ratio_bulk_vs_baseline']}x "
-                                  f"({r['ratio_per_process']}x per process)"),
+        ("ratio bulk / baseline", f"{r['ratio_bulk_vs_baseline']}x ({r['ratio_per_process']}x per process)"),
+        ("history read plan", f"{', '.join(r['plans']['history']['access'])}, "
+                              f"{r['plans']['history']['execution_ms']} ms"),
+        ("pending read plan", f"{', '.join(r['plans']['pending']['access'])}, "
+                              f"{r['plans']['pending']['execution_ms']} ms"),
     ]
+    for name, label in (("single", "no history, 1 file"), ("history", "20 history + 3 pending")):
+        x = ip[name]
+        rows.append((f"statements per task, {label}", f"{x['statements_per_task_max']} "
+                     f"(min {x['statements_per_task_min']}; {x['statements_per_file']} per file; "
+                     f"{x['statement_kinds_per_task']})"))
+        rows.append((f"in-process per-file, {label}", f"{x['ms_per_task']} ms per task, {x['files_per_s']} files/s"))
     if "latency" in r:
         rows.append(("submission -> liquidated", f"p50 {r['latency']['p50_s']} s, p95 {r['latency']['p95_s']} s "
                                                  f"({r['latency']['files']} files)"))
-        rows.append(("per-file path, 1 worker process", f"{r['per_file']['1_worker_files_per_s']} files/s"))
-        rows.append(("per-file path, 2 worker processes", f"{r['per_file']['2_workers_files_per_s']} files/s"))
+        pf = r["per_file"]
+        rows.append(("per-file, no history, 1 worker", _pf(pf["single_1"])))
+        rows.append(("per-file, no history, 2 workers", _pf(pf["single_2"])))
+        rows.append(("per-file, 20 history + 3 pending, 1 worker", _pf(pf["history_1"])))
+    rows.append(("load average per phase", "; ".join(f"{k}: {v[0]}" for k, v in r["load_average"].items())))
     width = max(len(name) for name, _ in rows)
     print()
     for name, value in rows:

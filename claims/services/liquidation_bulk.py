@@ -117,9 +117,8 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
             return report
         written = set(claims_write(priced, expected_status=ClaimStatus.RECEIVED, set_status=True))
         kept = [item for item in priced if item.file.id in written]
-        lines_write(kept)
+        report.lines = lines_write(kept)  # rows written: a forwarded file's lines are not priced here
         control_reasons_write(kept)
-        report.lines = sum(len(item.file.lines) for item in kept)
         _status_changes_write(kept)
         report.files = len(kept)
     return report

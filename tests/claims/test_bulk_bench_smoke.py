@@ -27,6 +27,17 @@ def test_the_bench_generates_liquidates_and_reports_on_a_tiny_data_set(tmp_path)
         connection.close()
 
     results = json.loads(out.read_text())
-    assert results["bulk"]["files"] == 200 and results["bulk"]["lines"] == results["data"]["lines"]
+    files = results["data"]["files"]
+    assert files == 200 + 20 * results["data"]["history_members"]
+    assert results["bulk"]["files"] == files and results["floor"]["files"] == files
+    # Lines counted are lines written (a forwarded file's lines are not priced here).
+    assert 0 < results["bulk"]["lines_written"] == results["bulk"]["lines_in_db"] <= results["data"]["lines"]
     assert results["baseline"]["files"] == 20 and results["ratio_bulk_vs_baseline"] > 0
-    assert sum(results["statuses"].values()) == 200 and "received" not in results["statuses"]
+    assert results["bulk_vs_floor"] > 0
+    assert sum(results["statuses"].values()) == files and "received" not in results["statuses"]
+    assert results["plans"]["history"]["beneficiary_led"] and results["plans"]["pending"]["beneficiary_led"]
+    for case in ("single", "history"):
+        assert results["in_process"][case]["not_priced"] == 0
+        assert results["in_process"][case]["statements_per_task_max"] > 0
+    assert results["in_process"]["history"]["files"] == 3 * results["in_process"]["history"]["tasks"]
+    assert set(results["load_average"]) >= {"start", "bulk liquidation", "end"}
