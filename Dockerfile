@@ -10,4 +10,4 @@ RUN pip install --no-cache-dir -e '.[monitoring]' && SECRET_KEY=build-only pytho
 RUN useradd --create-home mutuelle && mkdir -p /data/private-media && chown mutuelle /data/private-media
 USER mutuelle
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn mutuelle.wsgi:application -c mutuelle/gunicorn.conf.py"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn mutuelle.wsgi:application -c mutuelle/gunicorn_conf.py"]

@@ -99,7 +99,7 @@ def start_server(args, env: dict[str, str], log: Path) -> tuple[subprocess.Popen
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = _pinned(args.server_cpus, [
-        str(gunicorn), "mutuelle.wsgi:application", "-c", str(ROOT / "mutuelle" / "gunicorn.conf.py"),
+        str(gunicorn), "mutuelle.wsgi:application", "-c", str(ROOT / "mutuelle" / "gunicorn_conf.py"),
         "--bind", f"{HOST}:{port}", "--workers", str(args.workers), "--threads", str(args.threads)])
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -57,6 +58,50 @@ def outbox_enqueue(*, task: str, args: list | tuple = (), kwargs: dict | None = 
     message = OutboxMessage.objects.create(task=task, args=list(args), kwargs=kwargs or {})
     transaction.on_commit(lambda: _publish_quietly(message.pk))
     return message
+
+
+def _hand_over(message: OutboxMessage) -> Exception | None:
+    """Publishes one message; the error when the broker refused it. Never raises, never queries."""
+    from celery import current_app
+
+    try:
+        if message.task not in current_app.tasks:
+            current_app.loader.import_default_modules()
+        task = current_app.tasks.get(message.task)
+        if task is None:
+            current_app.send_task(message.task, args=message.args, kwargs=message.kwargs)
+        else:
+            task.delay(*message.args, **message.kwargs)
+    except Exception as error:  # a broker outage must not fail the caller: the relay publishes it later
+        return error
+    return None
+
+
+def _publish_batch_quietly(messages: list[OutboxMessage]) -> None:
+    """After commit: hands the messages to the broker, then marks the published ones in one UPDATE (the rows
+    are known: no read back). What could not be published stays for the relay."""
+    published = []
+    for message in messages:
+        error = _hand_over(message)
+        if error is None:
+            published.append(message.pk)
+        else:
+            logger.warning("outbox: could not publish %s #%s: %s", message.task, message.pk, error)
+    try:
+        if published:
+            OutboxMessage.objects.filter(pk__in=published, published_at__isnull=True).update(
+                published_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+    except Exception:  # the database may be unreachable right after commit: the relay may publish them again
+        logger.exception("outbox: could not mark %d published message(s)", len(published))
+
+
+def outbox_enqueue_many(*, task: str, args_list: list[list]) -> list[OutboxMessage]:
+    """`outbox_enqueue` for several messages of one task: one INSERT in the current transaction; after commit,
+    one publish each and one UPDATE marking them (the per-file liquidation's notifications)."""
+    messages = OutboxMessage.objects.bulk_create([OutboxMessage(task=task, args=list(args)) for args in args_list])
+    if messages and all(m.pk is not None for m in messages):
+        transaction.on_commit(lambda: _publish_batch_quietly(messages))
+    return messages
 
 
 def outbox_relay(*, older_than: timedelta = RELAY_AFTER, limit: int = RELAY_BATCH) -> int:

@@ -6,62 +6,45 @@ and statuses are written in the same transaction, so a worker killed at any mome
 `received` (the transaction rolls back) and the sweep queues them again: nothing is lost, nothing priced twice.
 """
 
-import csv
 import hashlib
-import io
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.liquidation import ClaimInput, ClaimResult, HistoryLine, InvalidClaimInput, ReferenceDataError, liquidate
+from claims.liquidation import ClaimInput, HistoryLine, InvalidClaimInput, ReferenceDataError, liquidate
 from claims.liquidation.reference import ReferenceData
-from claims.models import ClaimFile, ClaimLine, ClaimStatus, RuleParameters
+from claims.models import ClaimFile, ClaimStatus, RuleParameters
 from claims.services.liquidation_loader import (
     BeneficiaryContext,
-    PendingFile,
     beneficiary_of_claim_lock,
+    beneficiary_of_claim_lock_stamped,
     facts_complete,
     pending_files_lock,
     reference_data,
 )
 from claims.status import InvalidTransition, claim_set_status
 
+from .liquidation_write import (  # noqa: F401 - re-exported: the bulk path and the bench import them from here
+    CONTROL_AMOUNT,
+    CONTROL_SAMPLE,
+    Priced,
+    claims_write,
+    lines_write,
+    priced_write,
+    rows_execute,
+)
+
 logger = logging.getLogger(__name__)
 
 # A file still `received` this long after its last move was missed by its task (lost message, dead worker).
 SWEEP_AFTER = timedelta(minutes=1)
 SWEEP_LIMIT = 2000
-CONTROL_SAMPLE = "Documents check: drawn in the control sample; a liquidator checks the documents before payment."
-CONTROL_AMOUNT = "Documents check: online file above the amount threshold; a liquidator checks the documents."
-
-
-@dataclass(slots=True)
-class Priced:
-    """One file's outcome: the engine's result, or why the file could not be priced (`error`)."""
-
-    file: PendingFile
-    result: ClaimResult | None
-    error: str = ""
-    control: str = ""  # "sample" / "amount": a liquidator checks the documents before payment
-
-    @property
-    def status(self) -> str:
-        if self.result is None or self.control:
-            return ClaimStatus.IN_REVIEW
-        return self.result.status
-
-    @property
-    def control_reason(self) -> str:
-        if self.result is None:
-            return "failure"
-        return self.control or ("threshold" if self.result.status == ClaimStatus.IN_REVIEW else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +54,17 @@ class Controls:
 
     rate: Decimal = Decimal("0")
     online_above: Decimal | None = None
+
+    @classmethod
+    def cached(cls, reference: ReferenceData) -> "Controls":
+        """`in_force()`, read again only when the reference data (rule parameters included) changed or the day
+        did (`reference` is the per-process cached object, replaced when its version stamp moves)."""
+        global _controls_cache
+        key = (id(reference), timezone.localdate())
+        cached = _controls_cache
+        if cached is None or cached[0] != key:
+            cached = _controls_cache = (key, cls.in_force())
+        return cached[1]
 
     @classmethod
     def in_force(cls) -> "Controls":
@@ -91,18 +85,17 @@ class Controls:
                 item.control = "sample"
 
 
+_controls_cache: tuple[tuple, Controls] | None = None
+
+
+def liquidation_caches_warm() -> None:
+    """Loads what a worker process caches (reference data, controls), as its first task does."""
+    Controls.cached(reference_data())
+
+
 def _sampled(claim_id: int, rate: Decimal) -> bool:
     digest = hashlib.sha256(f"documents-check:{claim_id}".encode()).digest()
     return int.from_bytes(digest[:4], "big") % 10_000 < int(rate * 10_000)
-
-
-def control_reasons_write(priced: list["Priced"]) -> None:
-    by_reason: dict[str, list[int]] = {}
-    for item in priced:
-        if item.control_reason:
-            by_reason.setdefault(item.control_reason, []).append(item.file.id)
-    for reason, ids in by_reason.items():
-        ClaimFile.objects.filter(pk__in=ids).update(control_reason=reason)
 
 
 def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceData) -> list[Priced]:
@@ -130,96 +123,7 @@ def contexts_price(contexts: Iterable[BeneficiaryContext], reference: ReferenceD
 # --- set-based writes ------------------------------------------------------------------------------------------
 
 
-def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None = None, *,
-                 fetch: bool = False) -> list[tuple]:
-    """Runs `sql` over `rows` loaded as the temporary table `v` (`columns`: "id bigint, status text, ..."), loaded
-    with COPY through psycopg2's `copy_expert`: the csv module quotes every value, nothing is built by hand, and a
-    chunk of thousands of rows costs one COPY and one statement (faster than a VALUES list, and than
-    `execute_values`, whose per-row mogrify measured three times slower here). Other parameters are named
-    (`%(now)s`) in `params`."""
-    out = io.StringIO()
-    csv.writer(out).writerows([r"\N" if value is None else value for value in row] for row in rows)
-    out.seek(0)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg2's own cursor, under Django's wrapper
-        raw.execute(f"DROP TABLE IF EXISTS v; CREATE TEMPORARY TABLE v ({columns})")
-        raw.copy_expert(r"COPY v FROM STDIN WITH (FORMAT csv, NULL '\N')", out)
-        raw.execute(sql, params or {})
-        result = raw.fetchall() if fetch else []
-        raw.execute("DROP TABLE v")
-    return result
-
-
-def lines_write(priced: list[Priced]) -> int:
-    """Writes every line's result in one statement (UPDATE ... FROM VALUES on PostgreSQL)."""
-    rows = []
-    for item in priced:
-        if item.result is None:
-            continue
-        for line_id, r in zip(item.file.line_ids, item.result.lines, strict=False):
-            rows.append((line_id, r.accepted, r.accepted_quantity, r.accepted_billed_amount, r.base, r.amo_amount,
-                         r.complementary_amount, json.dumps(list(r.reasons)),
-                         json.dumps([s.as_json() for s in r.explanation])))
-    if not rows:
-        return 0
-    if connection.vendor == "postgresql":
-        rows_execute(
-            f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
-            "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
-            "complementary_amount = v.comp, reason_codes = v.reasons, explanation = v.why FROM v WHERE l.id = v.id",
-            rows, "id bigint, accepted boolean, q integer, billed numeric, base numeric, amo numeric, comp numeric, "
-                  "reasons jsonb, why jsonb",
-        )
-        return len(rows)
-    lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
-                       base_amount=row[4], amo_amount=row[5], complementary_amount=row[6],
-                       reason_codes=json.loads(row[7]), explanation=json.loads(row[8])) for row in rows]
-    ClaimLine.objects.bulk_update(lines, ["accepted", "accepted_quantity", "accepted_billed_amount", "base_amount",
-                                          "amo_amount", "complementary_amount", "reason_codes", "explanation"])
-    return len(rows)
-
-
-def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool) -> list[int]:
-    """Writes totals (and, with `set_status`, the new status) of files still in `expected_status`, in one
-    statement. Returns the ids written: a file someone else moved meanwhile is left alone."""
-    if not priced:
-        return []
-    now = timezone.now()
-    zero = Decimal("0.00")
-    rows = []
-    for item in priced:
-        r = item.result
-        totals = (r.total_base, r.total_amo, r.total_complementary, r.total_reimbursed) if r else (zero,) * 4
-        rows.append((item.file.id, item.status, *totals))
-    status_sql = "status = v.status, " if set_status else ""
-    if connection.vendor == "postgresql":
-        written_rows = rows_execute(
-            f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
-            "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %(now)s, "
-            "lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, updated_at = %(now)s "
-            "FROM v WHERE c.id = v.id AND c.status = %(expected)s RETURNING c.id",
-            rows, "id bigint, status text, base numeric, amo numeric, comp numeric, reimbursed numeric",
-            {"now": now, "expected": expected_status}, fetch=True,
-        )
-        return [row[0] for row in written_rows]
-    written = []
-    for pk, status, base, amo, comp, reimbursed in rows:
-        fields = {"total_base": base, "total_amo": amo, "total_complementary": comp, "total_reimbursed": reimbursed,
-                  "liquidated_at": now, "lease_until": None, "updated_at": now}
-        if set_status:
-            fields["status"] = status
-        if ClaimFile.objects.filter(pk=pk, status=expected_status).update(**fields):
-            written.append(pk)
-    return written
-
-
 # --- the per-file path -----------------------------------------------------------------------------------------
-
-
-def _claim_stub(pending: PendingFile, status: str) -> ClaimFile:
-    # claim_set_status needs the id, the status seen and the code for its error message: no extra query.
-    return ClaimFile(pk=pending.id, tracking_code=pending.tracking_code, status=status,
-                     member_id=pending.member_id, beneficiary_id=pending.beneficiary_id)
 
 
 # Failures of the infrastructure (database gone, connection cut) are not the file's fault: never counted.
@@ -300,29 +204,20 @@ def _failure_record(*, claim_id: int, error: Exception) -> bool:
 
 def _claim_liquidate(*, claim_id: int) -> str | None:
     with transaction.atomic():
-        contexts = beneficiary_of_claim_lock(claim_id=claim_id)
+        contexts, stamp = beneficiary_of_claim_lock_stamped(claim_id=claim_id)
         files = pending_files_lock(contexts)
         target = next((f for f in files if f.id == claim_id), None)
         if target is None:
             return None
         for context in contexts.values():
             context.files = [f for f in context.files if f.order_key <= target.order_key]
-        reference = reference_data()
+        reference = reference_data(version=stamp)
         facts_complete(contexts, reference)
         priced = contexts_price(contexts.values(), reference)
-        Controls.in_force().apply(priced)
-        for item in priced:
-            claim_set_status(claim=_claim_stub(item.file, ClaimStatus.RECEIVED), to_status=ClaimStatus.LIQUIDATING,
-                             notify=False)
-        lines_write(priced)
-        claims_write(priced, expected_status=ClaimStatus.LIQUIDATING, set_status=False)
-        control_reasons_write(priced)
-        for item in priced:
-            reason = item.error or ({"sample": CONTROL_SAMPLE, "amount": CONTROL_AMOUNT}.get(item.control, ""))
-            code = "PRICING_FAILED" if item.error else {"sample": "CONTROL_SAMPLE", "amount": "CONTROL_AMOUNT"}.get(
-                item.control or "", "")
-            claim_set_status(claim=_claim_stub(item.file, ClaimStatus.LIQUIDATING), to_status=item.status,
-                             reason=reason, reason_code=code)
+        Controls.cached(reference).apply(priced)
+        # Set-based, as the bulk chunks: statuses move in the same statement as the totals (the received ->
+        # liquidating -> outcome history rows in one INSERT), no savepoint, notifications in the outbox.
+        priced_write(priced, notify=True)
         return next(item.status for item in priced if item.file.id == claim_id)
 
 

@@ -11,21 +11,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
-from claims.status import can_move
 
-from .liquidation import (
-    Controls,
-    Priced,
-    claims_write,
-    contexts_price,
-    control_reasons_write,
-    lines_write,
-    rows_execute,
-)
+from .liquidation import Controls, Priced, contexts_price
+from .liquidation_write import priced_write
 
 DEFAULT_CHUNK = 2000
 
@@ -62,36 +53,6 @@ def pending_count() -> int:
     return ClaimFile.objects.filter(status=ClaimStatus.RECEIVED).count()
 
 
-def _status_changes_write(priced: list[Priced]) -> None:
-    """Two history rows per file (received -> liquidating -> outcome), as claim_set_status would write them."""
-    for item in priced:
-        if not can_move(ClaimStatus.LIQUIDATING, item.status):
-            raise AssertionError(f"bulk liquidation cannot move a file to {item.status}")
-    if connection.vendor != "postgresql":
-        now = timezone.now()
-        StatusChange.objects.bulk_create([
-            change for item in priced for change in (
-                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.RECEIVED,
-                             to_status=ClaimStatus.LIQUIDATING, changed_at=now),
-                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING, to_status=item.status,
-                             changed_at=now, reason=item.error, reason_code="PRICING_FAILED" if item.error else ""))
-        ])
-        return
-    rows = []
-    for item in priced:
-        rows.append((item.file.id, 1, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, ""))
-        rows.append((item.file.id, 2, ClaimStatus.LIQUIDATING.value, str(item.status), item.error))
-    # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
-    # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
-    rows_execute(
-        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at, "
-        "reason_code, reason_params) "
-        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s, "
-        "CASE WHEN v.reason <> '' THEN 'PRICING_FAILED' ELSE '' END, '{}'::jsonb FROM v ORDER BY v.claim_id, v.step",
-        rows, "claim_id bigint, step integer, from_status text, to_status text, reason text", {"now": timezone.now()},
-    )
-
-
 def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> ChunkReport:
     """Prices every `received` file of these beneficiaries. With write=False nothing is saved (dry run).
 
@@ -115,11 +76,7 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
             report.lines = sum(len(item.file.lines) for item in priced)
             transaction.set_rollback(True)
             return report
-        written = set(claims_write(priced, expected_status=ClaimStatus.RECEIVED, set_status=True))
-        kept = [item for item in priced if item.file.id in written]
-        report.lines = lines_write(kept)  # rows written: a forwarded file's lines are not priced here
-        control_reasons_write(kept)
-        _status_changes_write(kept)
+        kept, report.lines = priced_write(priced, notify=False)  # lines written (a forwarded file has none)
         report.files = len(kept)
     return report
 

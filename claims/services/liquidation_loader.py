@@ -39,22 +39,27 @@ HISTORY_STATUSES = ("liquidated", "in_review", "paid")
 # --- reference data, cached per process ------------------------------------------------------------------------
 
 _cache_lock = threading.Lock()
-_cached: tuple[tuple, ReferenceData] | None = None
+_cached: tuple[str, ReferenceData] | None = None
 
 
-def _reference_version() -> tuple:
-    """A cheap fingerprint of the reference tables: one query. Admin edits go through save(), which writes a
-    history row, so the largest history id moves; counts catch deletions done any other way."""
-
+def reference_version_sql() -> str:
+    """The version stamp of the reference tables as one SQL text expression (cheap: counts and max ids of small
+    tables). Admin edits go through save(), which writes a history row, so the largest history id moves;
+    counts catch deletions done any other way. The per-file task reads it in its lock query (no statement of
+    its own), so every task prices with the reference data in force."""
     parts = []
     for model in (CategoryRate, ActVersionRow, RuleParameters):
         table = connection.ops.quote_name(model._meta.db_table)
         history = connection.ops.quote_name(model.history.model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table})")
         parts.append(f"(SELECT COALESCE(MAX(history_id), 0) FROM {history})")
+    return " || ',' || ".join(f"CAST({part} AS TEXT)" for part in parts)
+
+
+def _reference_version() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(cursor.fetchone())
+        cursor.execute("SELECT " + reference_version_sql())
+        return cursor.fetchone()[0]
 
 
 def _reference_from_rows() -> ReferenceData:
@@ -87,15 +92,17 @@ REFERENCE_CHECK_SECONDS = 1.0
 _checked_at = 0.0
 
 
-def reference_data() -> ReferenceData:
-    """The reference data in the database, rebuilt only when its fingerprint changed. The fingerprint (one
-    query) is checked at most once per REFERENCE_CHECK_SECONDS: an admin edit is in force within a second."""
+def reference_data(*, version: str | None = None) -> ReferenceData:
+    """The reference data in the database, rebuilt only when its version stamp changed. Given the stamp (read by
+    the caller's own query), no query unless it moved; otherwise the stamp (one query) is checked at most once
+    per REFERENCE_CHECK_SECONDS: an admin edit is in force within a second."""
     global _cached, _checked_at
     cached = _cached
-    if cached is not None and time.monotonic() - _checked_at < REFERENCE_CHECK_SECONDS:
-        return cached[1]
-    version = _reference_version()
-    _checked_at = time.monotonic()
+    if version is None:
+        if cached is not None and time.monotonic() - _checked_at < REFERENCE_CHECK_SECONDS:
+            return cached[1]
+        version = _reference_version()
+        _checked_at = time.monotonic()
     if cached is not None and cached[0] == version:
         return cached[1]
     with _cache_lock:
@@ -306,3 +313,21 @@ def beneficiary_of_claim_lock(*, claim_id: int) -> dict[int, BeneficiaryContext]
         pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
         for pk, member_id, relation, birth, marriage_end, disabled in rows
     }
+
+
+def beneficiary_of_claim_lock_stamped(*, claim_id: int) -> tuple[dict[int, BeneficiaryContext], str | None]:
+    """`beneficiary_of_claim_lock` that also reads the reference data's version stamp in the same query."""
+    from django.db.models.expressions import RawSQL
+
+    rows = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .filter(claim_files__pk=claim_id)
+        .annotate(reference_version=RawSQL(reference_version_sql(), []))
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "reference_version")
+    )
+    contexts: dict[int, BeneficiaryContext] = {}
+    stamp = None
+    for pk, member_id, relation, birth, marriage_end, disabled, version in rows:
+        contexts[pk] = BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
+        stamp = version
+    return contexts, stamp

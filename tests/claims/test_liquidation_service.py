@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import AgreementStatus, ClaimFile, ClaimLine, PriorAgreement, StatusChange
 from claims.services.estimate import claim_estimate
-from claims.services.liquidation import claim_liquidate, liquidation_sweep
+from claims.services.liquidation import claim_liquidate, liquidation_caches_warm, liquidation_sweep
 from claims.services.liquidation_loader import reference_data
 
 from . import liquidation_builders as b
@@ -53,7 +53,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_lines():
     beneficiary = b.self_of(b.member())
     one = b.received_file(beneficiary, [b.consultation()])
     five = b.received_file(b.self_of(b.member()), [("MED", date(2025, 3, 10), 1, f"{100 + i}.00") for i in range(5)])
-    reference_data()  # the per-process cache is warm in a worker
+    liquidation_caches_warm()  # the per-process caches are warm in a worker
 
     with CaptureQueriesContext(connection) as one_line:
         claim_liquidate(claim_id=one.pk)

@@ -1,4 +1,4 @@
-"""Gunicorn settings of the web service (docker-compose, bench/load.py): `gunicorn -c mutuelle/gunicorn.conf.py`.
+"""Gunicorn settings of the web service (docker-compose, bench/load.py): `gunicorn -c mutuelle/gunicorn_conf.py`.
 
 Sized for the 2-core host: one worker process per core (WEB_CONCURRENCY), each with GUNICORN_THREADS threads
 (gthread). A page is mostly Python (one core per process, the GIL), with a few milliseconds of waiting on

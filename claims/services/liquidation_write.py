@@ -1,0 +1,229 @@
+"""The writes of a priced set of files, set-based, shared by the per-file task and the bulk chunks.
+
+Whatever the number of files and lines: one UPDATE of the files (totals, outcome status and control reason,
+only where the file is still `received`), one UPDATE of the lines, one INSERT of the history rows (received ->
+liquidating -> outcome, the moves claim_set_status would record, checked against the same transition table)
+and, for the per-file path, one INSERT of the members' notifications into the outbox, published after commit.
+No savepoint: the caller's transaction is the unit (a failure rolls everything back)."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from claims.liquidation import ClaimResult
+from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
+from claims.services.liquidation_loader import PendingFile
+from claims.status import can_move
+
+CONTROL_SAMPLE = "Documents check: drawn in the control sample; a liquidator checks the documents before payment."
+CONTROL_AMOUNT = "Documents check: online file above the amount threshold; a liquidator checks the documents."
+
+
+@dataclass(slots=True)
+class Priced:
+    """One file's outcome: the engine's result, or why the file could not be priced (`error`)."""
+
+    file: PendingFile
+    result: ClaimResult | None
+    error: str = ""
+    control: str = ""  # "sample" / "amount": a liquidator checks the documents before payment
+
+    @property
+    def status(self) -> str:
+        if self.result is None or self.control:
+            return ClaimStatus.IN_REVIEW
+        return self.result.status
+
+    @property
+    def control_reason(self) -> str:
+        if self.result is None:
+            return "failure"
+        return self.control or ("threshold" if self.result.status == ClaimStatus.IN_REVIEW else "")
+
+
+# Below this many rows a write is one parameterized statement (the rows as a VALUES list of placeholders, quoted
+# by psycopg2); above it, the rows go through COPY into a temporary table (a bulk chunk of thousands of rows).
+SMALL = 500
+
+
+def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None = None, *,
+                 fetch: bool = False) -> list[tuple]:
+    """Runs `sql`, which reads `rows` as the relation `v` (`columns`: "id bigint, status text, ..."). Nothing is
+    built by hand: small sets are bound parameters of a `WITH v AS (VALUES ...)` (one statement: the per-file
+    task); large ones are loaded with COPY through psycopg2's `copy_expert` (csv-module quoting) into a temporary
+    table `v`, faster than a VALUES list or `execute_values` on thousands of rows. Other parameters are named
+    (`%(now)s`) in `params`."""
+    if len(rows) <= SMALL:
+        names, types = zip(*(column.split() for column in columns.split(",")), strict=True)
+        bound: dict = {}
+        tuples = []
+        for i, row in enumerate(rows):
+            cells = []
+            for j, value in enumerate(row):
+                bound[f"v{i}_{j}"] = value
+                cells.append(f"%(v{i}_{j})s::{types[j]}" if i == 0 else f"%(v{i}_{j})s")
+            tuples.append("(" + ", ".join(cells) + ")")
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH v ({', '.join(names)}) AS (VALUES {', '.join(tuples)}) {sql}",
+                           {**bound, **(params or {})})
+            return cursor.fetchall() if fetch else []
+    out = io.StringIO()
+    csv.writer(out).writerows([r"\N" if value is None else value for value in row] for row in rows)
+    out.seek(0)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's own cursor, under Django's wrapper
+        raw.execute(f"DROP TABLE IF EXISTS v; CREATE TEMPORARY TABLE v ({columns})")
+        raw.copy_expert(r"COPY v FROM STDIN WITH (FORMAT csv, NULL '\N')", out)
+        raw.execute(sql, params or {})
+        result = raw.fetchall() if fetch else []
+        raw.execute("DROP TABLE v")
+    return result
+
+
+def lines_write(priced: list[Priced]) -> int:
+    """Writes every line's result in one statement (UPDATE ... FROM the rows, on PostgreSQL)."""
+    rows = []
+    for item in priced:
+        if item.result is None:
+            continue
+        for line_id, r in zip(item.file.line_ids, item.result.lines, strict=False):
+            rows.append((line_id, r.accepted, r.accepted_quantity, r.accepted_billed_amount, r.base, r.amo_amount,
+                         r.complementary_amount, json.dumps(list(r.reasons)),
+                         json.dumps([s.as_json() for s in r.explanation])))
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        rows_execute(
+            f"UPDATE {ClaimLine._meta.db_table} AS l SET accepted = v.accepted, accepted_quantity = v.q, "
+            "accepted_billed_amount = v.billed, base_amount = v.base, amo_amount = v.amo, "
+            "complementary_amount = v.comp, reason_codes = v.reasons, explanation = v.why FROM v WHERE l.id = v.id",
+            rows, "id bigint, accepted boolean, q integer, billed numeric, base numeric, amo numeric, comp numeric, "
+                  "reasons jsonb, why jsonb",
+        )
+        return len(rows)
+    lines = [ClaimLine(pk=row[0], accepted=row[1], accepted_quantity=row[2], accepted_billed_amount=row[3],
+                       base_amount=row[4], amo_amount=row[5], complementary_amount=row[6],
+                       reason_codes=json.loads(row[7]), explanation=json.loads(row[8])) for row in rows]
+    ClaimLine.objects.bulk_update(lines, ["accepted", "accepted_quantity", "accepted_billed_amount", "base_amount",
+                                          "amo_amount", "complementary_amount", "reason_codes", "explanation"])
+    return len(rows)
+
+
+def claims_write(priced: list[Priced], *, expected_status: str, set_status: bool, control: bool = False) -> list[int]:
+    """Writes totals (and, with `set_status`, the new status; with `control`, the control reason where there is
+    one) of files still in `expected_status`, in one statement. Returns the ids written: a file someone else
+    moved meanwhile is left alone."""
+    if not priced:
+        return []
+    now = timezone.now()
+    zero = Decimal("0.00")
+    rows = []
+    for item in priced:
+        r = item.result
+        totals = (r.total_base, r.total_amo, r.total_complementary, r.total_reimbursed) if r else (zero,) * 4
+        rows.append((item.file.id, item.status, *totals, item.control_reason))
+    status_sql = "status = v.status, " if set_status else ""
+    if control:
+        status_sql += "control_reason = CASE WHEN v.control = '' THEN c.control_reason ELSE v.control END, "
+    if connection.vendor == "postgresql":
+        written_rows = rows_execute(
+            f"UPDATE {ClaimFile._meta.db_table} AS c SET {status_sql}total_base = v.base, total_amo = v.amo, "
+            "total_complementary = v.comp, total_reimbursed = v.reimbursed, liquidated_at = %(now)s, "
+            "lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, updated_at = %(now)s "
+            "FROM v WHERE c.id = v.id AND c.status = %(expected)s RETURNING c.id",
+            rows, "id bigint, status text, base numeric, amo numeric, comp numeric, reimbursed numeric, control text",
+            {"now": now, "expected": expected_status}, fetch=True,
+        )
+        return [row[0] for row in written_rows]
+    written = []
+    for pk, status, base, amo, comp, reimbursed, reason in rows:
+        fields = {"total_base": base, "total_amo": amo, "total_complementary": comp, "total_reimbursed": reimbursed,
+                  "liquidated_at": now, "lease_until": None, "updated_at": now}
+        if control and reason:
+            fields["control_reason"] = reason
+        if set_status:
+            fields["status"] = status
+        if ClaimFile.objects.filter(pk=pk, status=expected_status).update(**fields):
+            written.append(pk)
+    return written
+
+
+def outcome_reason(item: Priced) -> str:
+    """Why the file went where it went, as the history row says it."""
+    return item.error or {"sample": CONTROL_SAMPLE, "amount": CONTROL_AMOUNT}.get(item.control, "")
+
+
+def outcome_code(item: Priced) -> str:
+    """The stored code of that reason (members read it in their language)."""
+    if item.error:
+        return "PRICING_FAILED"
+    return {"sample": "CONTROL_SAMPLE", "amount": "CONTROL_AMOUNT"}.get(item.control or "", "")
+
+
+def status_changes_write(priced: list[Priced]) -> list[tuple[int, int, str]]:
+    """Two history rows per file, as claim_set_status would write them. Returns (change id, file id, status)
+    of the outcome rows."""
+    for item in priced:
+        if not can_move(ClaimStatus.RECEIVED, ClaimStatus.LIQUIDATING) or not can_move(ClaimStatus.LIQUIDATING,
+                                                                                        item.status):
+            raise AssertionError(f"liquidation cannot move a file to {item.status}")
+    if not priced:
+        return []
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        changes = StatusChange.objects.bulk_create([
+            change for item in priced for change in (
+                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.RECEIVED,
+                             to_status=ClaimStatus.LIQUIDATING, changed_at=now),
+                StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING, to_status=item.status,
+                             changed_at=now, reason=outcome_reason(item), reason_code=outcome_code(item)))
+        ])
+        return [(c.pk, c.claim_id, c.to_status) for c in changes if c.from_status == ClaimStatus.LIQUIDATING]
+    rows = []
+    for item in priced:
+        rows.append((item.file.id, 1, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, "", ""))
+        rows.append((item.file.id, 2, ClaimStatus.LIQUIDATING.value, str(item.status), outcome_reason(item),
+                     outcome_code(item)))
+    # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
+    # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
+    written = rows_execute(
+        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at, "
+        "reason_code, reason_params) "
+        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s, v.code, '{}'::jsonb FROM v "
+        "ORDER BY v.claim_id, v.step RETURNING id, claim_id, from_status, to_status",
+        rows, "claim_id bigint, step integer, from_status text, to_status text, reason text, code text",
+        {"now": now},
+        fetch=True,
+    )
+    return [(pk, claim_id, to) for pk, claim_id, frm, to in written if frm == ClaimStatus.LIQUIDATING]
+
+
+def notifications_enqueue(changes: list[tuple[int, int, str]]) -> None:
+    """The members hear about their files' new status: one outbox row per notified change, all in one INSERT of
+    the caller's transaction, published after commit (outbox.services)."""
+    from claims.status import NOTIFIED_STATUSES
+    from outbox.services import outbox_enqueue_many
+
+    notified = [[change_id] for change_id, _, status in changes if status in NOTIFIED_STATUSES]
+    if notified:
+        outbox_enqueue_many(task="claims.tasks.notify_claim_status", args_list=notified)
+
+
+def priced_write(priced: list[Priced], *, notify: bool) -> tuple[list[Priced], int]:
+    """Writes the outcome of every file still `received` (one with another status was moved by someone else
+    meanwhile and is left alone). Returns the files written and the number of lines written."""
+    if not priced:
+        return [], 0
+    assert transaction.get_connection().in_atomic_block, "priced_write runs inside the pricing transaction"
+    written = set(claims_write(priced, expected_status=ClaimStatus.RECEIVED, set_status=True, control=True))
+    kept = [item for item in priced if item.file.id in written]
+    lines = lines_write(kept)
+    changes = status_changes_write(kept)
+    if notify:
+        notifications_enqueue(changes)
+    return kept, lines
