@@ -229,6 +229,7 @@ PAYMENT_SOURCES = [
     "claims.services.payments.ClaimFileSource",
     "claims.services.regularisation.RegularisationSource",
     "provident.payments.ProvidentShareSource",
+    "partners.payments.ProviderInvoiceSource",
 ]
 
 # /track/ looks up sickness files, then these (provident requests, membership applications): each takes
