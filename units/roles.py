@@ -101,7 +101,7 @@ MENUS: dict[str, list[tuple[str, Promise]]] = {
              ("provident:member_list", _("Provident allowances")),
              ("memberships:member_requests", _("My family's cover"))],
     FRONT_DESK: _DESK_MENU,
-    UNIT_MANAGER: [("units:dashboard", _("Dashboard"))] + _DESK_MENU,
+    UNIT_MANAGER: [("units:dashboard", _("Dashboard")), ("units:staff", _("Unit staff"))] + _DESK_MENU,
     LIQUIDATOR: [("claims:review_list", _("Review")), ("provident:review_list", _("Provident requests to review")),
                  ("claims:agreement_list", _("Prior agreements")),
                  ("claims:payment_list", _("Payment batches")), ("claims:desk_claims", _("Claim files")),

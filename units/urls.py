@@ -34,6 +34,7 @@ urlpatterns = [
     path("desk/agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("desk/agreements/documents/<int:pk>/", agreements.agreement_document, name="agreement_document"),
     path("desk/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("desk/staff/", dashboard.unit_staff, name="staff"),
     path("desk/dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     # Member space
     path("me/appointments/", member.my_appointments, name="my_appointments"),

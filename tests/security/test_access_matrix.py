@@ -197,6 +197,7 @@ MATRIX: dict[str, Row] = {
     "units:agreement_document": row("GET", "agreement_document", UNITS_DESK_X_OBJECT),
     "units:dashboard": row("GET", "", MANAGER),
     "units:dashboard_csv": row("GET", "", MANAGER),
+    "units:staff": row("GET", "", MANAGER),
     # liquidators
     "claims:review_list": row("GET", "", REVIEWER),
     "claims:review_detail": row("GET", "review_claim", REVIEWER),

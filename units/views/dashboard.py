@@ -69,3 +69,16 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["summary", "appointments_taken", figures.appointments_taken])
     writer.writerow(["summary", "fill_rate_percent", "" if figures.fill_rate is None else figures.fill_rate])
     return response
+
+
+@desk_staff_required
+def unit_staff(request: HttpRequest) -> HttpResponse:
+    """The staff of the units the manager reads, with their roles."""
+    from ..models import StaffAssignment
+
+    units, selected = _scope(request)
+    scope = units.filter(pk=selected.pk) if selected else units
+    assignments = (StaffAssignment.objects.filter(unit__in=scope).select_related("user", "unit")
+                   .order_by("unit__code", "role", "user__last_name", "user__username"))
+    return render(request, "units/unit_staff.html", {"units": units, "selected": selected,
+                                                     "assignments": assignments})
