@@ -56,8 +56,8 @@ INSTALLED_APPS = [
     "apitokens",
     "provident",
     "memberships",
+    "fhir_r4",  # no models: kept before the last app, whose post_migrate re-creates the role groups after a flush
     "partners",
-    "fhir_r4",
 ]
 
 MIDDLEWARE = [
