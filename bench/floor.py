@@ -22,8 +22,8 @@ def sql_floor() -> dict:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {changes_t} (claim_id, from_status, to_status, reason, changed_at) "
-                f"SELECT c.id, s.f, s.t, '', now() FROM {files_t} c "
+                f"INSERT INTO {changes_t} (claim_id, from_status, to_status, reason, changed_at, reason_code, "
+                f"reason_params) SELECT c.id, s.f, s.t, '', now(), '', '{{}}'::jsonb FROM {files_t} c "
                 "CROSS JOIN (VALUES (1, 'received', 'liquidating'), (2, 'liquidating', 'liquidated')) AS s(n, f, t) "
                 "WHERE c.status = 'received' ORDER BY c.id, s.n"
             )
