@@ -25,6 +25,7 @@ install:
 	@$(MAKE) --no-print-directory -s $(STAMP)
 
 run: install
+	@bash scripts/ensure-apt.sh pdf
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --with-claims
 	DEBUG=$${DEBUG:-true} STAFF_OTP_REQUIRED=$${STAFF_OTP_REQUIRED:-false} \
