@@ -43,7 +43,7 @@ class ApiTokenSerializer(serializers.Serializer):
 
 @extend_schema(tags=["auth"])
 class TokenListView(ApiViewMixin, APIView):  # type: ignore[misc]  # the mixin narrows APIView's attributes
-    pagination_class = None  # a handful of tokens, answered as a plain list (and documented so)
+    pagination_class = None  # type: ignore[assignment]  # a handful of tokens, answered as a plain list (and documented so)
 
     @extend_schema(operation_id="auth_tokens_list", responses={200: ApiTokenSerializer(many=True),
                                                                 **error_responses(401)},
