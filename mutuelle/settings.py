@@ -237,7 +237,6 @@ PAYMENT_SOURCES = [
 TRACKING_LOOKUPS = [
     "provident.selectors.track_lookup",
     "memberships.selectors.track_lookup",
-    "partners.payments.ProviderInvoiceSource",
 ]
 
 REST_FRAMEWORK = {
@@ -279,7 +278,8 @@ SPECTACULAR_SETTINGS = {
         ("claims.models.files", "AgreementStatus"), ("claims.models.payments", "BatchStatus"),
         ("claims.models.files", "DocumentKind")]}
     | {"ProvidentStatusEnum": "provident.models.RequestStatus", "HeirRelationEnum": "provident.models.HeirRelation",
-       "ProvidentDocumentKindEnum": "provident.models.DocumentKind"},
+       "ProvidentDocumentKindEnum": "provident.models.DocumentKind",
+       "ClaimChannelEnum": "claims.models.files.Channel", "ProvidentChannelEnum": "provident.models.RequestChannel"},
 }
 
 # Production hardening, switched on by SECURE=true (docker-compose sets it).
