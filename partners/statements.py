@@ -1,7 +1,6 @@
 """A provider's monthly statement as files: CSV (formula-safe cells) and PDF (reportlab; Arabic shaped and laid
 out right to left with the fonts the receipts use)."""
 
-import csv
 import io
 from pathlib import Path
 
@@ -13,16 +12,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mutuelle import csv_safe
+
 from .selectors import Statement
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """A spreadsheet never runs what a provider typed (an invoice number "=HYPERLINK(...)"): such a cell is
-    prefixed with an apostrophe. Numbers we format ourselves are left alone."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _header() -> list[str]:
@@ -34,7 +26,7 @@ def _rows(statement: Statement) -> list[list[str]]:
     rows = []
     for row in statement.rows:
         claim = row.invoice.claim
-        rows.append([csv_cell(row.invoice.number), claim.tracking_code, claim.received_on.isoformat(),
+        rows.append([row.invoice.number, claim.tracking_code, claim.received_on.isoformat(),
                      str(claim.get_status_display()), f"{row.billed:.2f}", f"{row.amo:.2f}",
                      f"{row.complementary:.2f}", f"{row.amo + row.complementary:.2f}", f"{row.member_share:.2f}",
                      row.batch_reference])
@@ -49,7 +41,7 @@ def _totals(statement: Statement) -> list[str]:
 
 def statement_csv(statement: Statement) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safe.writer(out, lineterminator="\r\n")  # an invoice number "=HYPERLINK(...)" stays text
     writer.writerow(_header())
     writer.writerows(_rows(statement))
     writer.writerow(_totals(statement))

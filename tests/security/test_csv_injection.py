@@ -43,7 +43,9 @@ def test_every_csv_writer_of_the_project_goes_through_the_safe_helper():
     offenders = []
     for path in BASE_DIR.rglob("*.py"):
         relative = path.relative_to(BASE_DIR).as_posix()
-        if relative.startswith((".venv/", "tests/", "bench/")) or relative == "mutuelle/csv_safe.py":
+        # liquidation_write feeds PostgreSQL's COPY (data, never opened in a spreadsheet): neutralising would alter it.
+        if relative.startswith((".venv/", "tests/", "bench/")) or relative in (
+                "mutuelle/csv_safe.py", "claims/services/liquidation_write.py"):
             continue
         text = path.read_text(encoding="utf-8")
         if re.search(r"\bcsv\.(writer|DictWriter)\(", text):
