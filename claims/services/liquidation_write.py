@@ -2,8 +2,9 @@
 
 Whatever the number of files and lines: one UPDATE of the files (totals, outcome status and control reason,
 only where the file is still `received`), one UPDATE of the lines, one INSERT of the history rows (received ->
-liquidating -> outcome, the moves claim_set_status would record, checked against the same transition table)
-and, for the per-file path, one INSERT of the members' notifications into the outbox, published after commit.
+liquidating -> outcome, the moves claim_set_status would record, checked against the same transition table;
+the members' notification-centre entries written by the same statement) and, for the per-file path, one INSERT
+of the members' e-mail/SMS notifications into the outbox, published after commit.
 No savepoint: the caller's transaction is the unit (a failure rolls everything back)."""
 
 import csv
@@ -18,7 +19,8 @@ from django.utils import timezone
 from claims.liquidation import ClaimResult
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.services.liquidation_loader import PendingFile
-from claims.status import can_move
+from claims.status import NOTIFIED_STATUSES, can_move
+from notices.services import claim_status_notices_create, claim_status_notices_sql
 
 CONTROL_SAMPLE = "Documents check: drawn in the control sample; a liquidator checks the documents before payment."
 CONTROL_AMOUNT = "Documents check: online file above the amount threshold; a liquidator checks the documents."
@@ -52,12 +54,12 @@ SMALL = 500
 
 
 def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None = None, *,
-                 fetch: bool = False) -> list[tuple]:
+                 fetch: bool = False, ctes: str = "") -> list[tuple]:
     """Runs `sql`, which reads `rows` as the relation `v` (`columns`: "id bigint, status text, ..."). Nothing is
     built by hand: small sets are bound parameters of a `WITH v AS (VALUES ...)` (one statement: the per-file
     task); large ones are loaded with COPY through psycopg2's `copy_expert` (csv-module quoting) into a temporary
     table `v`, faster than a VALUES list or `execute_values` on thousands of rows. Other parameters are named
-    (`%(now)s`) in `params`."""
+    (`%(now)s`) in `params`. `ctes` ("a AS (...), b AS (...)") are more WITH queries before `sql`."""
     if len(rows) <= SMALL:
         names, types = zip(*(column.split() for column in columns.split(",")), strict=True)
         bound: dict = {}
@@ -69,7 +71,8 @@ def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None 
                 cells.append(f"%(v{i}_{j})s::{types[j]}" if i == 0 else f"%(v{i}_{j})s")
             tuples.append("(" + ", ".join(cells) + ")")
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH v ({', '.join(names)}) AS (VALUES {', '.join(tuples)}) {sql}",
+            more = f", {ctes}" if ctes else ""
+            cursor.execute(f"WITH v ({', '.join(names)}) AS (VALUES {', '.join(tuples)}){more} {sql}",
                            {**bound, **(params or {})})
             return cursor.fetchall() if fetch else []
     out = io.StringIO()
@@ -79,7 +82,7 @@ def rows_execute(sql: str, rows: list[tuple], columns: str, params: dict | None 
         raw = cursor.cursor  # psycopg2's own cursor, under Django's wrapper
         raw.execute(f"DROP TABLE IF EXISTS v; CREATE TEMPORARY TABLE v ({columns})")
         raw.copy_expert(r"COPY v FROM STDIN WITH (FORMAT csv, NULL '\N')", out)
-        raw.execute(sql, params or {})
+        raw.execute(f"WITH {ctes} {sql}" if ctes else sql, params or {})
         result = raw.fetchall() if fetch else []
         raw.execute("DROP TABLE v")
     return result
@@ -183,6 +186,8 @@ def status_changes_write(priced: list[Priced]) -> list[tuple[int, int, str]]:
                 StatusChange(claim_id=item.file.id, from_status=ClaimStatus.LIQUIDATING, to_status=item.status,
                              changed_at=now, reason=outcome_reason(item), reason_code=outcome_code(item)))
         ])
+        claim_status_notices_create([(item.file.id, item.file.member_id, item.file.tracking_code, item.status)
+                                     for item in priced], statuses=NOTIFIED_STATUSES)
         return [(c.pk, c.claim_id, c.to_status) for c in changes if c.from_status == ClaimStatus.LIQUIDATING]
     rows = []
     for item in priced:
@@ -191,14 +196,19 @@ def status_changes_write(priced: list[Priced]) -> list[tuple[int, int, str]]:
                      outcome_code(item)))
     # Both rows share changed_at, and a file's history is read in (changed_at, id) order: `step` makes the ids
     # follow the moves (ORDER BY claim_id alone let the outcome row take the smaller id, history read backwards).
+    # The members' notification centre (per-file and bulk alike) is written by the same statement: the outcome
+    # rows feed notices' INSERT as a data-modifying CTE (notices.services; e-mail/SMS only with `notify`).
+    notices_sql, notices_params = claim_status_notices_sql(source="sc", statuses=NOTIFIED_STATUSES,
+                                                           where="sc.from_status = 'liquidating'")
     written = rows_execute(
-        f"INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at, "
-        "reason_code, reason_params) "
-        "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s, v.code, '{}'::jsonb FROM v "
-        "ORDER BY v.claim_id, v.step RETURNING id, claim_id, from_status, to_status",
+        "SELECT id, claim_id, from_status, to_status FROM sc",
         rows, "claim_id bigint, step integer, from_status text, to_status text, reason text, code text",
-        {"now": now},
+        {"now": now, **notices_params},
         fetch=True,
+        ctes=f"sc AS (INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, "
+             "changed_at, reason_code, reason_params) "
+             "SELECT v.claim_id, v.from_status, v.to_status, v.reason, %(now)s, v.code, '{}'::jsonb FROM v "
+             f"ORDER BY v.claim_id, v.step RETURNING id, claim_id, from_status, to_status), n AS ({notices_sql})",
     )
     return [(pk, claim_id, to) for pk, claim_id, frm, to in written if frm == ClaimStatus.LIQUIDATING]
 
