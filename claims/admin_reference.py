@@ -18,6 +18,7 @@ from .models import (
     RuleParameters,
     Transfer,
 )
+from .services.bank_file import BankFileError, payment_batch_export_pain001
 from .services.payments import BatchStateError, payment_batch_confirm, payment_batch_export
 
 
@@ -94,12 +95,27 @@ class PaymentBatchAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = ["reference", "status", "created_at", "confirmed_at", "confirmed_by", "total"]
     inlines = [TransferInline]
-    actions = ["export_csv", "confirm"]
+    actions = ["export_pain001", "export_csv", "confirm"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description=_("Export the bank file (CSV)"))
+    @admin.action(description=_("Export the bank file (ISO 20022 pain.001)"))
+    def export_pain001(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Export one batch at a time."), messages.ERROR)
+            return None
+        batch = queryset.get()
+        try:
+            content = payment_batch_export_pain001(batch=batch)
+        except (BatchStateError, BankFileError) as error:
+            self.message_user(request, f"{batch}: {error}", messages.ERROR)
+            return None
+        response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.pain.001.xml"'
+        return response
+
+    @admin.action(description=_("Export the report (CSV)"))
     def export_csv(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Export one batch at a time."), messages.ERROR)

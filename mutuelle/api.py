@@ -70,6 +70,7 @@ DOMAIN_CONFLICTS = {
     "claims.services.intake.ClaimAlreadySubmitted": "already_submitted",
     "claims.services.agreements.AgreementStateError": "already_decided",
     "claims.services.payments.BatchStateError": "batch_state",
+    "claims.services.bank_file.BankFileError": "bank_file",
 }
 
 

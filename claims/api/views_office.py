@@ -13,7 +13,7 @@ from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationE
 from rest_framework.response import Response
 
 from claims.models import Act, ActVersion, Category, CategoryRate, PaymentBatch, PriorAgreement, Transfer
-from claims.services import agreements, payments, review
+from claims.services import agreements, bank_file, payments, review
 from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, StaffReadAdminWrite, member_of
 from members.api.serializers import error_responses
 
@@ -186,7 +186,8 @@ class PaymentBatchViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return PaymentBatchDetailSerializer if self.action == "retrieve" else PaymentBatchSerializer
 
     @extend_schema(request=None, responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(409)},
-                   description="The bank transfer file (CSV, see README \"Payment batches\"); the first export moves "
+                   description="The batch as a CSV report (see README \"Payment batches\"; the bank file is "
+                               "`pain001`); the first export moves "
                                "the batch to `exported`, later ones give the same file. 409 `batch_state` once "
                                "confirmed.")
     @action(detail=True, methods=["post"])
@@ -194,6 +195,20 @@ class PaymentBatchViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         content = payments.payment_batch_export(batch=self.get_object())
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="batch.csv"'
+        return response
+
+    @extend_schema(request=None, responses={(200, "application/xml"): OpenApiTypes.STR, **error_responses(409)},
+                   description="The bank file: an ISO 20022 credit-transfer initiation (`pain.001.001.03`, validated "
+                               "against the official XSD before it is sent), one transfer per payee, debiting the "
+                               "mutual's own account; the first export moves the batch to `exported`, like the CSV. "
+                               "409 `batch_state` once confirmed; 409 `bank_file` when the file cannot be made "
+                               "(the batch holds no transfer, or the mutual's own account is not configured).")
+    @action(detail=True, methods=["post"])
+    def pain001(self, request, pk=None):
+        batch = self.get_object()
+        content = bank_file.payment_batch_export_pain001(batch=batch)
+        response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.pain.001.xml"'
         return response
 
     @extend_schema(request=None, responses={200: PaymentBatchSerializer, **error_responses(409)},

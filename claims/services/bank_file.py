@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SchemaValidationError
 
@@ -25,8 +26,9 @@ CURRENCY = "MAD"
 
 
 class BankFileError(Exception):
-    """The bank file cannot be made (the mutual's own account is not configured, or the data does not fit the
-    schema): said to the liquidator instead of a broken file."""
+    """The bank file cannot be made (the mutual's own account is not configured, the batch holds no transfer, or
+    the data does not fit the schema): said to the liquidator instead of a broken file, in the caller's language
+    (the API answers 409 `bank_file` with it)."""
 
 
 class _BatchTransfer(SepaTransfer):
@@ -51,10 +53,11 @@ def payment_batch_pain001(*, batch: PaymentBatch, execution_date: date | None = 
     """The batch's transfers as a pain.001.001.03 XML document (UTF-8 bytes), validated against the XSD."""
     name, iban = settings.PAYMENT_DEBTOR_NAME.strip(), normalize_iban(settings.PAYMENT_DEBTOR_IBAN)
     if not name or not iban:
-        raise BankFileError("The mutual's own account is not configured: set PAYMENT_DEBTOR_NAME and "
-                            "PAYMENT_DEBTOR_IBAN (and PAYMENT_DEBTOR_BIC if the bank asks for it).")
+        raise BankFileError(_("The mutual's own account is not configured: set PAYMENT_DEBTOR_NAME and "
+                              "PAYMENT_DEBTOR_IBAN (and PAYMENT_DEBTOR_BIC if the bank asks for it)."))
     if not batch.transfers.exists():
-        raise BankFileError(f"Batch {batch.reference} holds no transfer: there is nothing to send to the bank.")
+        raise BankFileError(_("Batch %(reference)s holds no transfer: there is nothing to send to the bank.")
+                            % {"reference": batch.reference})
     config = {"name": name, "IBAN": iban, "batch": True, "currency": CURRENCY, "domestic": True}
     if settings.PAYMENT_DEBTOR_BIC:
         config["BIC"] = settings.PAYMENT_DEBTOR_BIC.strip()
@@ -68,8 +71,8 @@ def payment_batch_pain001(*, batch: PaymentBatch, execution_date: date | None = 
     try:
         return document.export(validate=True)
     except SchemaValidationError as error:
-        raise BankFileError(f"The bank file of batch {batch.reference} does not fit {PAIN_001}: {error.__cause__}") \
-            from error
+        raise BankFileError(_("The bank file of batch %(reference)s does not fit %(schema)s: %(error)s")
+                            % {"reference": batch.reference, "schema": PAIN_001, "error": error.__cause__}) from error
 
 
 def payment_batch_export_pain001(*, batch: PaymentBatch, execution_date: date | None = None) -> bytes:

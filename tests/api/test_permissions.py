@@ -100,6 +100,8 @@ MATRIX = [
     ("get", "/api/v1/units/{unit}/", None, SIGNED_IN),
     ("get", "/api/v1/payment-batches/{batch}/", None, NETWORK_STAFF),
     ("post", "/api/v1/payment-batches/{batch}/export/", None, NETWORK_STAFF),
+    # PB-1 holds no transfer: the bank file is refused (409 bank_file) to those who may ask for it
+    ("post", "/api/v1/payment-batches/{batch}/pain001/", None, _row(401, 403, 403, 403, 403, 409, 409)),
     ("post", "/api/v1/members/", "NEW_MEMBER", REGISTRY_CREATE),
     ("patch", "/api/v1/members/{member}/", {"phone": "0612345678"}, REGISTRY_WRITE),
     ("post", "/api/v1/members/{member}/beneficiaries/", "NEW_CHILD", REGISTRY_CREATE),

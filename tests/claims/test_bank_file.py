@@ -146,3 +146,47 @@ def test_without_the_mutuals_account_the_liquidator_is_told_and_nothing_is_expor
     assert "The bank file cannot be made" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.OPEN
+
+
+# --- the API and the admin --------------------------------------------------------------------------------------
+
+
+def test_through_the_api_a_liquidator_downloads_the_bank_file_and_an_agent_cannot(debtor, batch):
+    from members.models import User
+    from tests.api.conftest import client_for
+    from units.models import ServiceUnit, StaffAssignment
+
+    unit = ServiceUnit.objects.create(code="fes", name_fr="Fès", name_ar="فاس", city="Fès", region="Fès-Meknès")
+    liquidator, agent = User.objects.create_user("liq"), User.objects.create_user("agent")
+    StaffAssignment.objects.create(user=liquidator, unit=unit, role="liquidator")
+    StaffAssignment.objects.create(user=agent, unit=unit, role="agent")
+    url = f"/api/v1/payment-batches/{batch.pk}/pain001/"
+    assert client_for(agent).post(url).status_code == 403
+    response = client_for(liquidator).post(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="PB-20260301-ABC123.pain.001.xml"'
+    xmlschema.XMLSchema(str(XSD)).validate(response.content.decode())
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.EXPORTED
+    empty = PaymentBatch.objects.create(reference="PB-EMPTY")
+    refused = client_for(liquidator, language="fr").post(f"/api/v1/payment-batches/{empty.pk}/pain001/")
+    assert refused.status_code == 409 and refused.json()["code"] == "bank_file"
+    assert "PB-EMPTY" in refused.json()["message"] and "virement" in refused.json()["message"]
+
+
+def test_the_admin_action_gives_the_bank_file_of_one_batch(client, settings, debtor, batch):
+    from members.models import User
+
+    settings.STAFF_OTP_REQUIRED = False
+    admin_user = User.objects.create_superuser("root-admin", password="x")
+    client.force_login(admin_user)
+    changelist = reverse("admin:claims_paymentbatch_changelist")
+    response = client.post(changelist, {"action": "export_pain001", "_selected_action": [batch.pk]})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="PB-20260301-ABC123.pain.001.xml"'
+    xmlschema.XMLSchema(str(XSD)).validate(response.content.decode())
+    empty = PaymentBatch.objects.create(reference="PB-EMPTY")
+    refused = client.post(changelist, {"action": "export_pain001", "_selected_action": [empty.pk]}, follow=True,
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert "PB-EMPTY holds no transfer" in refused.content.decode()
