@@ -1,6 +1,7 @@
 """The per-file liquidation task's cost in SQL statements stays flat: at most 12 (BEGIN and COMMIT and the
-after-commit outbox mark included) whether the file has 1 or 20 lines, and whether 1 or 3 files of the
-beneficiary wait (the task prices the earlier ones with it). The issue measured 17 for one file, plus 8 per
+after-commit outbox mark included) whether the file has 1 or 20 lines, whether 1 or 3 files of the
+beneficiary wait (the task prices the earlier ones with it), for a student child (student periods) and for
+lines that need a prior agreement. The issue measured 17 for one file, plus 8 per
 earlier pending file, before the status moves became set-based."""
 
 from datetime import date, timedelta
@@ -8,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from claims.models import ClaimFile, StatusChange
+from claims.models import Act, AgreementStatus, ClaimFile, ClaimLine, PriorAgreement, StatusChange
 from claims.services.liquidation import claim_liquidate, liquidation_caches_warm
+from members.models import Beneficiary, StudentPeriod
 from outbox.models import OutboxMessage
 
 from . import liquidation_builders as b
@@ -31,20 +33,40 @@ class Statements:
         return len(self.sql) + 2  # BEGIN and COMMIT: psycopg2 sends them without cursor.execute
 
 
-def _files(lines: int, pending: int) -> list[ClaimFile]:
-    """A beneficiary with a priced file of history and `pending` received files of `lines` consultations."""
-    beneficiary = b.self_of(b.member())
+def _files(lines: int, pending: int, *, kind: str = "member") -> list[ClaimFile]:
+    """A beneficiary with a priced file of history and `pending` received files of `lines` lines each.
+    `kind`: "member" (medicines), "child" (a student child past the child age limit: the student periods are
+    read), "agreement" (a hospital stay under a granted prior agreement: the agreements are read)."""
+    member = b.member()
+    beneficiary = b.self_of(member)
+    act, sector = "MED", "private"
+    if kind == "child":
+        beneficiary = Beneficiary.objects.create(member=member, relation="child", first_name="Sara", last_name="L",
+                                                 birth_date=date(2003, 2, 1), sex="F")
+        StudentPeriod.objects.create(beneficiary=beneficiary, start=date(2024, 9, 1), end=date(2025, 6, 30))
+        StudentPeriod.objects.create(beneficiary=beneficiary, start=date(2023, 9, 1), end=date(2024, 6, 30))
+    elif kind == "agreement":
+        act, sector = "HOSP", "public"
+        agreement = PriorAgreement.objects.create(reference=f"PA-S-{beneficiary.pk}", beneficiary=beneficiary,
+                                                  valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31),
+                                                  status=AgreementStatus.GRANTED)
+        agreement.acts.set([Act.objects.get(code="HOSP")])
     history = b.received_file(beneficiary, [b.consultation(date(2025, 2, 1))], received_on=date(2025, 2, 5))
     claim_liquidate(claim_id=history.pk)
-    return [b.received_file(beneficiary, [("MED", date(2025, 3, 1) + timedelta(days=k), 1, f"{50 + i}.00")
-                                          for i in range(lines)], received_on=date(2025, 3, 10) + timedelta(days=k))
+    return [b.received_file(beneficiary, [(act, date(2025, 3, 1) + timedelta(days=k), 1, f"{50 + i}.00")
+                                          for i in range(lines)], received_on=date(2025, 3, 10) + timedelta(days=k),
+                            sector=sector)
             for k in range(pending)]
 
 
-@pytest.mark.parametrize(("lines", "pending"), [(1, 1), (20, 1), (1, 3), (20, 3)])
-def test_the_per_file_task_stays_within_its_statement_budget(lines, pending):
+CASES = [(lines, pending, kind) for kind in ("member", "child", "agreement") for lines, pending in
+         [(1, 1), (20, 1), (1, 3), (20, 3)]]
+
+
+@pytest.mark.parametrize(("lines", "pending", "kind"), CASES)
+def test_the_per_file_task_stays_within_its_statement_budget(lines, pending, kind):
     b.reference()
-    files = _files(lines, pending)
+    files = _files(lines, pending, kind=kind)
     liquidation_caches_warm()  # the per-process caches are warm in a worker
     statements = Statements()
 
@@ -56,15 +78,17 @@ def test_the_per_file_task_stays_within_its_statement_budget(lines, pending):
     # Everything was written: every file priced, its history rows, the members' notices queued and published.
     assert not ClaimFile.objects.filter(pk__in=[f.pk for f in files], status="received").exists()
     assert StatusChange.objects.filter(claim__in=files).count() == 2 * pending
+    # The facts read in the lock query were used: the student child is covered, the stay under agreement paid.
+    assert ClaimLine.objects.filter(claim__in=files, accepted=True).count() == lines * pending
     assert OutboxMessage.objects.filter(task="claims.tasks.notify_claim_status").count() == pending + 1
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
 
 
-def test_the_statement_count_does_not_depend_on_lines_or_pending_files():
+def test_the_statement_count_does_not_depend_on_lines_pending_files_relation_or_agreements():
     b.reference()
     counts = []
-    for lines, pending in [(1, 1), (20, 3)]:
-        files = _files(lines, pending)
+    for lines, pending, kind in [(1, 1, "member"), (20, 3, "member"), (1, 1, "child"), (20, 3, "agreement")]:
+        files = _files(lines, pending, kind=kind)
         liquidation_caches_warm()
         statements = Statements()
         with connection.execute_wrapper(statements):
