@@ -117,17 +117,17 @@ def _decide(*, change_request: ChangeRequest, by: User, status: str, note: str) 
 
 
 def _change_notice(change_request: ChangeRequest) -> None:
-    """The member's notice (and e-mail/SMS as chosen), in the decision's transaction."""
+    """The member's notice (and e-mail/SMS as chosen), in the decision's transaction. A bank account's decision
+    is told by members.notices (its security message to the old and new contacts, and the centre's notice)."""
     from django.urls import reverse
 
     from notices import messages
     from notices.services import notice_create
 
-    applied = change_request.status == ChangeStatus.APPLIED
     if change_request.field == ChangeField.IBAN:
-        code = messages.IBAN_VALIDATED if applied else messages.IBAN_REFUSED
-    else:
-        code = messages.CHANGE_APPLIED if applied else messages.CHANGE_REJECTED
+        return
+    applied = change_request.status == ChangeStatus.APPLIED
+    code = messages.CHANGE_APPLIED if applied else messages.CHANGE_REJECTED
     user_id = Member.objects.filter(pk=change_request.member_id).values_list("user_id", flat=True).first()
     notice_create(user_id=user_id, code=code, params={"field": change_request.field}, deliver=True,
                   link=reverse("change_request_detail", args=[change_request.pk]))

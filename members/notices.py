@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import ChangeField, ChangeRequest, Member
@@ -32,10 +32,30 @@ def member_notice_queue(*, member: Member, event: str, change_request: ChangeReq
     is known only before the change is forgotten."""
     from outbox.services import outbox_enqueue
 
+    _centre_notice(member=member, event=event, change_request=change_request)
     emails, phones = _recipients(member, change_request)
     outbox_enqueue(task="members.tasks.send_member_notice",
                    kwargs={"change_request_id": change_request.pk, "event": event, "emails": emails,
                            "phones": phones})
+
+
+def _centre_notice(*, member: Member, event: str, change_request: ChangeRequest) -> None:
+    """The same event in the member's notification centre (in the change's transaction). Not sent again by
+    e-mail/SMS: this module's message is that event's e-mail/SMS (to the old and new contacts, whatever the
+    member chose, a stolen account must not silence it)."""
+    from django.urls import reverse
+
+    from notices import messages
+    from notices.services import notice_create
+
+    code = {"iban_requested": messages.IBAN_REQUESTED, "iban_applied": messages.IBAN_VALIDATED,
+            "iban_rejected": messages.IBAN_REFUSED}.get(event, messages.CONTACT_CHANGED)
+    link = (reverse("change_request_detail", args=[change_request.pk]) if change_request.field == ChangeField.IBAN
+            else reverse("profile"))
+    notice_create(user_id=member.user_id, code=code, link=link, params={
+        "field": change_request.field, "iban": _masked(ChangeField.IBAN, change_request.new_value),
+        "date": timezone.localdate(change_request.requested_at) if change_request.requested_at else
+        timezone.localdate()})
 
 
 def _masked(field: str, value: str) -> str:

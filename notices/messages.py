@@ -20,8 +20,10 @@ AGREEMENT_GRANTED = "agreement.granted"
 AGREEMENT_REFUSED = "agreement.refused"
 CHANGE_APPLIED = "change.applied"
 CHANGE_REJECTED = "change.rejected"
+IBAN_REQUESTED = "iban.requested"
 IBAN_VALIDATED = "iban.validated"
 IBAN_REFUSED = "iban.refused"
+CONTACT_CHANGED = "contact.changed"
 
 MESSAGES: dict[str, Promise] = {
     CLAIM_STATUS: _("File %(tracking)s: %(status)s."),
@@ -32,8 +34,13 @@ MESSAGES: dict[str, Promise] = {
     AGREEMENT_REFUSED: _("Prior agreement %(reference)s refused. The reason is on the agreement."),
     CHANGE_APPLIED: _("Your change of %(field)s has been applied."),
     CHANGE_REJECTED: _("Your change of %(field)s was not accepted."),
+    IBAN_REQUESTED: _("A new bank account (%(iban)s) was requested for your file on %(date)s. It is used only once a "
+                      "second staff member of the mutual validates it; if you did not ask for it, contact your "
+                      "service unit at once."),
     IBAN_VALIDATED: _("Your new bank account has been checked and validated: payments go to it from now on."),
     IBAN_REFUSED: _("Your new bank account was not validated: payments still go to the previous one."),
+    CONTACT_CHANGED: _("Your contact details were changed (%(field)s) on %(date)s. If you did not ask for it, "
+                       "contact your service unit at once."),
 }
 UNKNOWN = _("You have a new notice.")
 

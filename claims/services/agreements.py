@@ -33,7 +33,19 @@ def prior_agreement_request(*, beneficiary: Beneficiary, act_codes: Iterable[str
     agreement = PriorAgreement.objects.create(reference=_reference(), beneficiary=beneficiary, valid_from=valid_from,
                                               valid_to=valid_to, notes=notes)
     agreement.acts.set(acts)
+    _requested_notice(agreement)
     return agreement
+
+
+def _requested_notice(agreement: PriorAgreement) -> None:
+    """The member sees the request (made at the desk, by the API or by a provider under convention) in the
+    notification centre; the decision is sent by e-mail/SMS too (`_notice`)."""
+    from notices import messages
+    from notices.services import notice_create
+
+    user_id = Member.objects.filter(beneficiaries__pk=agreement.beneficiary_id).values_list("user_id", flat=True
+                                                                                            ).first()
+    notice_create(user_id=user_id, code=messages.AGREEMENT_REQUESTED, params={"reference": agreement.reference})
 
 
 def _decide(agreement: PriorAgreement, status: str, by, notes: str) -> PriorAgreement:
