@@ -119,6 +119,11 @@ class Statement:
     def total(self, field: str) -> Decimal:
         return sum((getattr(row, field) for row in self.rows), ZERO)
 
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """The column totals, for templates."""
+        return {field: self.total(field) for field in ("billed", "amo", "complementary", "member_share")}
+
 
 def month_statement(*, provider: Provider, month: date) -> Statement:
     """The invoices the provider sent in `month` (first day of the month), with their decided amounts."""

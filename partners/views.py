@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -210,6 +211,7 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
 @provider_required
 def statement_pdf(request: HttpRequest) -> HttpResponse:
     data = month_statement(provider=request.provider, month=_month(request))
-    response = HttpResponse(statements.statement_pdf(data), content_type="application/pdf")
+    url = request.build_absolute_uri(f"{reverse('partners:statement')}?month={data.month:%Y-%m}")
+    response = HttpResponse(statements.statement_pdf(data, statement_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{data.month:%Y-%m}.pdf"'
     return response
