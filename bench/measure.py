@@ -205,7 +205,8 @@ def run(args) -> dict:
 
 def _pf(r: dict) -> str:
     return (f"{r['files_per_s']} files/s ({r['tasks_per_s']} tasks/s, {r['files']} files, "
-            f"{r['processes']} process(es))")
+            f"{r['processes']} process(es)); worker CPU {r.get('worker_cpu_ms_per_file')} ms/file = "
+            f"{r.get('files_per_cpu_s')} files per CPU-second")
 
 
 def print_table(r: dict) -> None:
@@ -230,7 +231,9 @@ def print_table(r: dict) -> None:
         rows.append((f"statements per task, {label}", f"{x['statements_per_task_max']} "
                      f"(min {x['statements_per_task_min']}; {x['statements_per_file']} per file; "
                      f"{x['statement_kinds_per_task']})"))
-        rows.append((f"in-process per-file, {label}", f"{x['ms_per_task']} ms per task, {x['files_per_s']} files/s"))
+        rows.append((f"in-process per-file, {label}", f"{x['ms_per_task']} ms per task, {x['files_per_s']} files/s; "
+                                                     f"CPU {x.get('cpu_ms_per_task')} ms per task, "
+                                                     f"{x.get('cpu_ms_per_file')} ms per file"))
     if "latency" in r:
         rows.append(("submission -> liquidated", f"p50 {r['latency']['p50_s']} s, p95 {r['latency']['p95_s']} s "
                                                  f"({r['latency']['files']} files)"))

@@ -37,17 +37,19 @@ def receive(ids: list[int]) -> None:
 def in_process(cases: list[tuple[int, list[int]]]) -> dict:
     """`cases`: (the file whose task runs, every file it should price). Runs claim_liquidate here, one case at a
     time, counting statements. Returns per-task and per-file figures (the worst case for statements)."""
-    from claims.services.liquidation import claim_liquidate
+    from claims.services.liquidation import claim_liquidate, liquidation_caches_warm
 
     receive([pk for _, files in cases for pk in files])
-    per_task, seconds, kinds = [], 0.0, Counter()
+    liquidation_caches_warm()  # as a worker after its first task: the reference data is not counted per task
+    per_task, seconds, cpu, kinds = [], 0.0, 0.0, Counter()
     files = 0
     for target, priced in cases:
         counter = StatementCounter()
         with connection.execute_wrapper(counter):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             claim_liquidate(claim_id=target)
             seconds += time.perf_counter() - started
+            cpu += time.process_time() - cpu_started
         per_task.append(counter.count + 2)  # + BEGIN and COMMIT, which psycopg2 sends without cursor.execute
         kinds.update(counter.kinds)
         files += len(priced)
@@ -56,7 +58,8 @@ def in_process(cases: list[tuple[int, list[int]]]) -> dict:
             "statements_per_task_max": max(per_task), "statements_per_task_min": min(per_task),
             "statements_per_file": round(max(per_task) / (files / len(cases)), 1),
             "statement_kinds_per_task": {k: round(v / len(cases), 1) for k, v in sorted(kinds.items())},
-            "ms_per_task": round(1000 * seconds / len(cases), 2), "files_per_s": round(files / seconds, 1)}
+            "ms_per_task": round(1000 * seconds / len(cases), 2), "files_per_s": round(files / seconds, 1),
+            "cpu_ms_per_task": round(1000 * cpu / len(cases), 2), "cpu_ms_per_file": round(1000 * cpu / files, 2)}
 
 
 def _wait_done(ids: list[int], timeout: float) -> None:
@@ -76,13 +79,44 @@ def through_workers(start_workers, cases: list[tuple[int, list[int]]], processes
     try:
         every = [pk for _, files in cases for pk in files]
         receive(every)
+        pool = [p for worker in workers for p in _tree(worker.process.pid)]
+        cpu0 = _cpu_seconds(pool)
         started = time.perf_counter()
         for target, _ in cases:
             liquidate_claim.delay(target)
         _wait_done(every, timeout=900)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds(pool) - cpu0
     finally:
         for worker in workers:
             worker.stop()
+    # The workers' CPU (user + system, every process of the pool) per file: what a file costs the worker
+    # whatever else the machine runs; 1000 / that is the ceiling of one worker process on an idle core.
+    cpu_ms = 1000 * cpu / len(every)
     return {"processes": processes, "tasks": len(cases), "files": len(every), "seconds": round(seconds, 2),
-            "files_per_s": round(len(every) / seconds, 1), "tasks_per_s": round(len(cases) / seconds, 1)}
+            "files_per_s": round(len(every) / seconds, 1), "tasks_per_s": round(len(cases) / seconds, 1),
+            "worker_cpu_ms_per_file": round(cpu_ms, 2),
+            "files_per_cpu_s": round(1000 / cpu_ms, 1) if cpu_ms else None}
+
+
+def _tree(pid: int) -> list:
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        return [parent, *parent.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _cpu_seconds(processes: list) -> float:
+    import psutil
+
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total

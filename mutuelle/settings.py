@@ -195,6 +195,9 @@ CELERY_TASK_ACKS_LATE = True
 # keeps its connection for this many tasks; mutuelle/celery.py still drops a connection that broke or outlived
 # CONN_MAX_AGE before each task, as Django does per request.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+# The per-file liquidation's notifications are handed to the broker by a background thread of the worker after
+# commit (outbox.services): the task never waits on the broker. Rows left unpublished go out with the relay.
+OUTBOX_PUBLISH_IN_BACKGROUND = env_bool("OUTBOX_PUBLISH_IN_BACKGROUND", True)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)

@@ -21,6 +21,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Tests that need a worker start a real one; everything else queues to the real broker and a
 # test that wants the task's effect runs it through the worker fixture.
 CELERY_TASK_ALWAYS_EAGER = False
+OUTBOX_PUBLISH_IN_BACKGROUND = False  # after-commit publishing inline; tests of the background thread turn it on
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True

@@ -7,6 +7,9 @@ on-commit try and the relay may race, or a worker may die between publish and ma
 the outbox is idempotent, so a duplicate does nothing."""
 
 import logging
+import os
+import queue
+import threading
 from datetime import timedelta
 
 from django.db import transaction
@@ -95,12 +98,90 @@ def _publish_batch_quietly(messages: list[OutboxMessage]) -> None:
         logger.exception("outbox: could not mark %d published message(s)", len(published))
 
 
+class _BackgroundPublisher:
+    """One per process (started lazily, again after a fork): a daemon thread that hands messages to the broker
+    and marks them published, so the caller's after-commit work is a queue put and never waits on the broker
+    or on the marking UPDATE. Messages waiting together are marked in one UPDATE. If the process dies first,
+    the rows are still unpublished in the outbox: the relay publishes them (RELAY_AFTER). The thread has its
+    own database connection (one per worker process), dropped after an error and opened again when needed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._queue: queue.Queue[list[OutboxMessage] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, messages: list[OutboxMessage]) -> None:
+        with self._lock:
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+                if self._pid != os.getpid():  # forked: the parent's queue and thread are not ours
+                    self._queue = queue.Queue()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
+                self._thread.start()
+            self._queue.put(messages)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while True:
+            try:
+                batches = [self._queue.get(timeout=self.IDLE_SECONDS)]
+            except queue.Empty:  # idle: give the connection back
+                connection.close()
+                continue
+            while True:
+                try:
+                    batches.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                messages = [m for batch in batches if batch is not None for m in batch]
+                if messages:
+                    _publish_batch_quietly(messages)
+                if None in batches or not connection.is_usable():
+                    connection.close()
+            except Exception:  # never let the thread die: the relay covers what was not marked
+                logger.exception("outbox: background publisher")
+            finally:
+                for _ in batches:
+                    self._queue.task_done()
+
+    IDLE_SECONDS = 30.0
+
+    def flush(self, *, close: bool = False) -> None:
+        """Waits until every message put so far was handled (tests, worker shutdown); with `close`, the thread
+        then closes its database connection."""
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            if close:
+                self._queue.put(None)
+            self._queue.join()
+
+
+_publisher = _BackgroundPublisher()
+
+
+def outbox_publisher_flush(*, close: bool = False) -> None:
+    _publisher.flush(close=close)
+
+
+def _publish_after_commit(messages: list[OutboxMessage]) -> None:
+    from celery import current_app
+    from django.conf import settings
+
+    if getattr(settings, "OUTBOX_PUBLISH_IN_BACKGROUND", False) and not current_app.conf.task_always_eager:
+        _publisher.put(messages)
+    else:
+        _publish_batch_quietly(messages)
+
+
 def outbox_enqueue_many(*, task: str, args_list: list[list]) -> list[OutboxMessage]:
     """`outbox_enqueue` for several messages of one task: one INSERT in the current transaction; after commit,
-    one publish each and one UPDATE marking them (the per-file liquidation's notifications)."""
+    one publish each and one UPDATE marking them (the per-file liquidation's notifications), by the process's
+    background publisher when OUTBOX_PUBLISH_IN_BACKGROUND is on (the default; not when tasks run eagerly)."""
     messages = OutboxMessage.objects.bulk_create([OutboxMessage(task=task, args=list(args)) for args in args_list])
     if messages and all(m.pk is not None for m in messages):
-        transaction.on_commit(lambda: _publish_batch_quietly(messages))
+        transaction.on_commit(lambda: _publish_after_commit(messages))
     return messages
 
 

@@ -44,22 +44,26 @@ _cached: tuple[str, ReferenceData] | None = None
 
 
 def reference_version_sql() -> str:
-    """The version stamp of the reference tables as one SQL text expression (cheap: counts and max ids of small
-    tables). Admin edits go through save(), which writes a history row, so the largest history id moves;
-    counts catch deletions done any other way. The per-file task reads it in its lock query (no statement of
-    its own), so every task prices with the reference data in force."""
+    """The version stamp of the reference tables as one SQL text expression. The per-file task reads it in its
+    lock query (no statement of its own), so every task prices with the reference data in force.
+
+    PostgreSQL: one row of `claims_reference_stamp`, which a trigger on the reference tables moves on every
+    write (migration claims 0013): a primary-key read. Elsewhere: a fingerprint (counts and max history ids of
+    the small reference tables; admin edits go through save(), which writes a history row)."""
+    if connection.vendor == "postgresql":
+        return "SELECT CAST(version AS TEXT) FROM claims_reference_stamp WHERE id = 1"
     parts = []
     for model in (CategoryRate, ActVersionRow, RuleParameters):
         table = connection.ops.quote_name(model._meta.db_table)
         history = connection.ops.quote_name(model.history.model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table})")
         parts.append(f"(SELECT COALESCE(MAX(history_id), 0) FROM {history})")
-    return " || ',' || ".join(f"CAST({part} AS TEXT)" for part in parts)
+    return "SELECT " + " || ',' || ".join(f"CAST({part} AS TEXT)" for part in parts)
 
 
 def _reference_version() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + reference_version_sql())
+        cursor.execute(reference_version_sql())
         return cursor.fetchone()[0]
 
 
@@ -88,7 +92,8 @@ def _reference_from_rows() -> ReferenceData:
     return ReferenceData(categories=categories, acts=acts, parameters=parameters)
 
 
-# How long a process trusts its cached reference data before checking the fingerprint again.
+# How long a process trusts its cached reference data before checking the stamp again (callers without a stamp
+# of their own: the bulk chunks and the estimate).
 REFERENCE_CHECK_SECONDS = 1.0
 _checked_at = 0.0
 
@@ -333,7 +338,7 @@ def beneficiary_of_claim_lock_stamped(*, claim_id: int) -> tuple[dict[int, Benef
     rows = (
         Beneficiary.objects.select_for_update(of=("self",))
         .filter(claim_files__pk=claim_id)
-        .annotate(reference_version=RawSQL(reference_version_sql(), []))
+        .annotate(reference_version=RawSQL(f"({reference_version_sql()})", []))
         .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "reference_version")
     )
     contexts: dict[int, BeneficiaryContext] = {}

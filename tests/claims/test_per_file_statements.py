@@ -5,11 +5,12 @@ lines that need a prior agreement. The issue measured 17 for one file, plus 8 pe
 earlier pending file, before the status moves became set-based."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from claims.models import Act, AgreementStatus, ClaimFile, ClaimLine, PriorAgreement, StatusChange
+from claims.models import Act, AgreementStatus, CategoryRate, ClaimFile, ClaimLine, PriorAgreement, StatusChange
 from claims.services.liquidation import claim_liquidate, liquidation_caches_warm
 from members.models import Beneficiary, StudentPeriod
 from outbox.models import OutboxMessage
@@ -95,3 +96,47 @@ def test_the_statement_count_does_not_depend_on_lines_pending_files_relation_or_
             claim_liquidate(claim_id=files[-1].pk)
         counts.append(statements.count)
     assert counts[0] == counts[1], counts
+
+
+def test_a_warm_worker_reads_no_reference_table_and_sees_any_change_at_the_next_file():
+    """The cached reference data is checked against the stamp read in the lock query: no reference table is
+    read while nothing changed; a change made any way (here an UPDATE no model signal sees, which the old
+    fingerprint of counts and history ids missed) is in force for the very next file."""
+    b.reference()
+    first, second = (b.received_file(b.self_of(b.member()), [b.consultation()]) for _ in range(2))
+    liquidation_caches_warm()
+    statements = Statements()
+    with connection.execute_wrapper(statements):
+        claim_liquidate(claim_id=first.pk)
+    assert not [s for s in statements.sql if "claims_categoryrate" in s or "claims_actversion" in s]
+
+    CategoryRate.objects.update(amo_rate_private=Decimal("0.5000"))
+    claim_liquidate(claim_id=second.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.total_amo, second.total_amo) == (Decimal("64.00"), Decimal("40.00"))
+
+
+def test_in_a_worker_the_notifications_are_published_by_a_background_thread_after_commit(settings, monkeypatch):
+    """The task's own connection runs no statement after COMMIT: the publisher thread hands the messages to the
+    broker and marks them (its own connection); the test waits for it deterministically (flush)."""
+    from outbox import services
+
+    settings.OUTBOX_PUBLISH_IN_BACKGROUND = True
+    handed = []
+    monkeypatch.setattr(services, "_hand_over", lambda message: handed.append(message.args) or None)
+    b.reference()
+    files = _files(1, 3)
+    services.outbox_publisher_flush()
+    handed.clear()  # the file of history's notice
+    liquidation_caches_warm()
+    statements = Statements()
+    with connection.execute_wrapper(statements):
+        claim_liquidate(claim_id=files[-1].pk)
+    services.outbox_publisher_flush(close=True)
+
+    assert statements.count <= BUDGET - 1 and not [s for s in statements.sql if "outbox_outboxmessage" in s
+                                                   and s.lstrip().upper().startswith("UPDATE")]
+    assert len(handed) == 3
+    assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
