@@ -42,8 +42,8 @@ class ClaimLineInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "download", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -59,8 +59,8 @@ class RegularisationInline(admin.TabularInline):
 
     model = Regularisation
     extra = 0
-    fields = ["decided_on", "amount", "reason", "decided_by", "transfer", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("decided_on", "amount", "reason", "decided_by", "transfer", "created_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -70,8 +70,8 @@ class RegularisationInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ["from_status", "to_status", "changed_by", "changed_at", "reason", "notified_at"]
-    readonly_fields = fields
+    readonly_fields = ("from_status", "to_status", "changed_by", "changed_at", "reason", "notified_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -13,7 +13,7 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
     list_select_related = ["user", "claim", "beneficiary", "attachment", "unit"]
     date_hierarchy = "at"
     show_full_result_count = False
-    readonly_fields = ["at", "user", "action", "view_name", "claim", "beneficiary", "attachment", "unit", "ip"]
+    readonly_fields = ("at", "user", "action", "view_name", "claim", "beneficiary", "attachment", "unit", "ip")
     fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:

@@ -79,8 +79,8 @@ class RuleParametersAdmin(admin.ModelAdmin):
 class TransferInline(admin.TabularInline):
     model = Transfer
     extra = 0
-    fields = ["reference", "payee_kind", "payee_name", "member", "iban", "amount"]
-    readonly_fields = fields
+    readonly_fields = ("reference", "payee_kind", "payee_name", "member", "iban", "amount")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

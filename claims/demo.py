@@ -98,7 +98,7 @@ def seed_claims() -> int:
     for member in Member.objects.filter(user__isnull=False).select_related("home_unit").order_by("pk"):
         agent = StaffAssignment.objects.filter(unit=member.home_unit, role=StaffRole.FRONT_DESK).first()
         beneficiary = member.beneficiaries.get(relation="member")
-        if agent is None:
+        if agent is None or member.home_unit is None:
             continue
         for index, lines in enumerate(files):
             claim_register_at_desk(

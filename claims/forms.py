@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -19,6 +20,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, typed as one (its choices are filled at run time)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field
 
 
 def new_idempotency_key() -> str:
@@ -92,7 +101,7 @@ class LineForm(StyledForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["act_code"].choices = [("", "—")] + act_choices()
+        choice_field(self, "act_code").choices = [("", "—")] + act_choices()
 
     def line_data(self) -> LineData:
         data = self.cleaned_data
@@ -118,8 +127,9 @@ class BaseDeskLineFormSet(forms.BaseFormSet):
         return [form.line_data() for form in self.forms if form.has_changed() and form.cleaned_data]
 
 
-DeskLineFormSet = forms.formset_factory(DeskLineForm, formset=BaseDeskLineFormSet, extra=6, max_num=40,
-                                        validate_max=True)
+# formset_factory returns a subclass of the `formset` given (its stub says only BaseFormSet): named here.
+DeskLineFormSet = cast(type[BaseDeskLineFormSet], forms.formset_factory(
+    DeskLineForm, formset=BaseDeskLineFormSet, extra=6, max_num=40, validate_max=True))
 
 
 class AttachmentForm(StyledForm):
@@ -143,9 +153,10 @@ class DeskClaimForm(StyledForm):
 
     def __init__(self, *args, beneficiaries: list, units: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["beneficiary"].choices = [(b.beneficiary.pk, b) for b in beneficiaries]
+        choice_field(self, "beneficiary").choices = [(b.beneficiary.pk, b) for b in beneficiaries]
         arabic = (get_language() or "")[:2] == "ar"
-        self.fields["unit"].choices = [(unit.pk, (unit.name_ar if arabic else "") or unit.name_fr) for unit in units]
+        choice_field(self, "unit").choices = [(unit.pk, (unit.name_ar if arabic else "") or unit.name_fr)
+                                              for unit in units]
         self.initial.setdefault("received_on", timezone.localdate())
         self.initial.setdefault("idempotency_key", new_idempotency_key())
         if units:
@@ -186,7 +197,7 @@ class EstimateForm(StyledForm):
         super().__init__(*args, **kwargs)
         from members.templatetags.people import person, relation
 
-        self.fields["beneficiary"].choices = [(str(b.pk), f"{person(b)} ({relation(b)})") for b in beneficiaries]
+        choice_field(self, "beneficiary").choices = [(str(b.pk), f"{person(b)} ({relation(b)})") for b in beneficiaries]
 
 
 class EstimateLineForm(DeskLineForm):
@@ -202,5 +213,5 @@ class BaseEstimateLineFormSet(forms.BaseFormSet):
                 for form in self.forms if form.has_changed() and (data := form.cleaned_data)]
 
 
-EstimateLineFormSet = forms.formset_factory(EstimateLineForm, formset=BaseEstimateLineFormSet, extra=3, max_num=10,
-                                            validate_max=True)
+EstimateLineFormSet = cast(type[BaseEstimateLineFormSet], forms.formset_factory(
+    EstimateLineForm, formset=BaseEstimateLineFormSet, extra=3, max_num=10, validate_max=True))

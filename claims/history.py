@@ -80,8 +80,8 @@ def note_text(code: str, params: Mapping[str, object] | None) -> tuple[str, str]
         sentence = str(message) % values if "%(" in str(message) else str(message)
     except (KeyError, TypeError, ValueError):
         sentence = str(message)
-    kinds = params.get("kinds") or []
-    if kinds:
+    kinds = params.get("kinds")
+    if isinstance(kinds, list | tuple) and kinds:
         from .models import DocumentKind
 
         labels = [str(DocumentKind(kind).label) if kind in DocumentKind.values else str(kind) for kind in kinds]

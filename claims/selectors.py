@@ -1,7 +1,7 @@
 """Reads about claim files: the member's files, the staff's files, a file's page, tracking, forwarding slips."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -232,7 +232,7 @@ class SlipGroup:
 
 def forwarding_slip(*, files: QuerySet[ClaimFile], day: date) -> list[SlipGroup]:
     """Files forwarded on `day` (local date of the move), grouped by the sister mutual they go to."""
-    start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.combine(day, time.min))
     end = start + timedelta(days=1)
     forwarded = (files.filter(status=ClaimStatus.FORWARDED,
                               status_changes__to_status=ClaimStatus.FORWARDED,

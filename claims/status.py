@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import ClaimFile, ClaimStatus, StatusChange
@@ -26,7 +27,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 NOTIFIED_STATUSES = frozenset({S.RECEIVED, S.INCOMPLETE, S.LIQUIDATED, S.REJECTED, S.IN_REVIEW, S.FORWARDED, S.PAID})
 
 # What a member reads about each status, in plain words.
-MEMBER_EXPLANATIONS: dict[str, str] = {
+MEMBER_EXPLANATIONS: dict[str, Promise] = {
     S.DRAFT: _("You are still preparing this file: it has not been sent to the mutual yet."),
     S.RECEIVED: _("The mutual has received your file. It will be checked and priced shortly."),
     S.INCOMPLETE: _("Documents are missing. Add them to your file so that it can be processed."),

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -5,6 +7,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from . import services
 from .models import (
@@ -22,7 +27,7 @@ from .models import (
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Preferences"), {"fields": ("language",)}))
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active", "language")
     list_filter = ("is_staff", "is_superuser", "is_active", "language", "groups")
 
@@ -50,7 +55,7 @@ class AffiliationStatusFilter(admin.SimpleListFilter):
     title = _("affiliation status")
     parameter_name = "affiliation_status"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> "list[tuple[str, StrOrPromise]]":
         from .models import AffiliationStatus
 
         return list(AffiliationStatus.choices)
@@ -110,7 +115,7 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[ChangeRequest], decide, done: str) -> None:
+    def _decide(self, request: HttpRequest, queryset: QuerySet[ChangeRequest], decide, done: "StrOrPromise") -> None:
         count = 0
         for change in queryset.filter(status=ChangeStatus.PENDING):
             try:

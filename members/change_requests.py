@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutuelle.history import history_stamp
+
 from .identifiers import normalize_iban, validate_moroccan_iban
 from .models import ChangeField, ChangeRequest, ChangeStatus, Member, User
 
@@ -51,8 +53,7 @@ def clean_change_value(*, field: str, value: str) -> str:
 
 def _apply(*, member: Member, field: str, value: str, by: User | None, reason: str) -> None:
     setattr(member, field, value)
-    member._history_user = by
-    member._change_reason = reason
+    history_stamp(member, by=by, reason=reason)
     member.save(update_fields=[field])
 
 
@@ -60,7 +61,7 @@ def _replace_pending_iban(*, member: Member, by: User | None, note: str) -> None
     for earlier in ChangeRequest.objects.filter(member=member, field=ChangeField.IBAN, status=ChangeStatus.PENDING):
         earlier.status, earlier.decided_at, earlier.decision_note = ChangeStatus.REJECTED, timezone.now(), note
         earlier.decided_by = by if by is not None and by.is_staff else None
-        earlier._history_user = by
+        history_stamp(earlier, by=by)
         earlier.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
@@ -73,7 +74,7 @@ def iban_change_request(*, member: Member, iban: str, by: User | None) -> Change
     request = ChangeRequest(member=member, field=ChangeField.IBAN, old_value=member.iban, new_value=iban,
                             requested_by=by)
     _replace_pending_iban(member=member, by=by, note="replaced by a newer request")
-    request._history_user = by
+    history_stamp(request, by=by)
     request.save()
     member_notice_queue(member=member, event="iban_requested", change_request=request)
     return request
@@ -95,7 +96,7 @@ def change_request_create(*, member: Member, field: str, new_value: str, by: Use
     request = ChangeRequest(member=member, field=field, old_value=old_value, new_value=value, requested_by=by,
                             status=ChangeStatus.APPLIED, decided_at=timezone.now())
     _apply(member=member, field=field, value=value, by=by, reason="change request")
-    request._history_user = by
+    history_stamp(request, by=by)
     request.save()
     if field in (ChangeField.PHONE, ChangeField.EMAIL):
         member_notice_queue(member=member, event="contact_changed", change_request=request)
@@ -110,7 +111,7 @@ def _decide(*, change_request: ChangeRequest, by: User, status: str, note: str) 
     if updated != 1:
         raise ChangeRequestNotPending(change_request.pk)
     change_request.refresh_from_db()
-    change_request._history_user = by
+    history_stamp(change_request, by=by)
     change_request.save()  # writes the history row of the decision
     _change_notice(change_request)
     return change_request

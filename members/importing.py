@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mutuelle.history import history_stamp
 from units.models import ServiceUnit
 
 from .identifiers import (
@@ -188,7 +189,7 @@ def _save_if_changed(instance, values: dict, reason: str) -> bool:
         return False
     for name in changed:
         setattr(instance, name, values[name])
-    instance._change_reason = reason
+    history_stamp(instance, reason=reason)
     instance.save()
     return True
 
@@ -209,7 +210,7 @@ def members_import(*, lines: Iterable[str] | str, source: str = "payroll import"
             changed = False
             if member is None:
                 member = Member(membership_number=number, **data)
-                member._change_reason = source
+                history_stamp(member, reason=source)
                 member.save()
                 report.created += 1
             else:
@@ -231,7 +232,7 @@ def _sync_self(member: Member, data: dict, reason: str) -> bool:
     itself = Beneficiary.objects.filter(member=member, relation=Relation.MEMBER).first()
     if itself is None:
         itself = Beneficiary(member=member, relation=Relation.MEMBER, **values)
-        itself._change_reason = reason
+        history_stamp(itself, reason=reason)
         itself.save()
         return True
     return _save_if_changed(itself, values, reason)
@@ -241,7 +242,7 @@ def _sync_affiliation(member: Member, values: dict, reason: str) -> bool:
     period = AffiliationPeriod.objects.filter(member=member, start=values["start"]).first()
     if period is None:
         period = AffiliationPeriod(member=member, **values)
-        period._change_reason = reason
+        history_stamp(period, reason=reason)
         period.save()
         return True
     return _save_if_changed(period, {k: v for k, v in values.items() if k != "start"}, reason)

@@ -8,6 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutuelle.history import history_stamp
+
 from .change_requests import clean_change_value, iban_change_request
 from .identifiers import normalize_cin
 from .models import (
@@ -59,8 +61,7 @@ def _refuse(field: str | None, message, code: str) -> ValidationError:
 def _save(instance, *, by: User, reason: str) -> None:
     """Validates (formats, uniqueness, constraints) then saves, naming the staff user in the history row."""
     instance.full_clean()
-    instance._history_user = by
-    instance._change_reason = reason
+    history_stamp(instance, by=by, reason=reason)
     try:
         with transaction.atomic():
             instance.save()
@@ -139,7 +140,7 @@ def _contact_change_record(*, member: Member, field: str, old_value: str, by: Us
     change = ChangeRequest(member=member, field=field, old_value=old_value, new_value=getattr(member, field),
                            requested_by=by, status=ChangeStatus.APPLIED, decided_by=by, decided_at=timezone.now(),
                            decision_note="set by staff")
-    change._history_user = by
+    history_stamp(change, by=by)
     change.save()
     member_notice_queue(member=member, event="contact_changed", change_request=change)
 
@@ -273,8 +274,7 @@ def student_period_add(*, by: User, beneficiary: Beneficiary, start: date, end: 
 @transaction.atomic
 def student_period_remove(*, by: User, student_period: StudentPeriod) -> None:
     _check_editor(by)
-    student_period._history_user = by
-    student_period._change_reason = "registry: student period removed"
+    history_stamp(student_period, by=by, reason="registry: student period removed")
     student_period.delete()
 
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.middleware import is_verified as otp_verified
 
 SESSION_KEY = "second_factor"
 
@@ -91,7 +92,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():
+        if user.is_authenticated and not otp_verified(user):
             if self._exempt is None:
                 self._exempt = _exempt_prefixes()
             if not request.path.startswith(self._exempt) and second_factor_required(request=request):

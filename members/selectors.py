@@ -14,6 +14,7 @@ from claims.liquidation import (
     ParameterSet,
     ReferenceData,
     eligibility,
+    relation_of,
 )
 from claims.reason_messages import ELIGIBILITY_MESSAGES
 
@@ -55,7 +56,7 @@ def beneficiary_facts(beneficiary: Beneficiary) -> BeneficiaryFacts:
     (`prefetch_related("student_periods")`), else one query."""
     periods = tuple((period.start, period.end) for period in beneficiary.student_periods.all())
     return BeneficiaryFacts(
-        relation=beneficiary.relation,
+        relation=relation_of(beneficiary.relation),
         birth_date=beneficiary.birth_date,
         marriage_end=beneficiary.marriage_end,
         student_periods=periods,

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutuelle.history import history_stamp
+
 from .change_requests import (  # noqa: F401 - re-exported: callers use members.services
     ChangeRequestNotPending,
     FourEyesRefused,
@@ -82,8 +84,7 @@ def member_activate(*, membership_number: str, cin: str, birth_date: date, passw
         user.set_password(password)
         user.save()
         member.user = user
-        member._history_user = user
-        member._change_reason = "web account activated"
+        history_stamp(member, by=user, reason="web account activated")
         member.save(update_fields=["user"])
     return user
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from units.roles import ROLE_LABELS, landing_url, roles_of
 from units.scoping import units_for
 
+from .http import AuthenticatedRequest
 from .security import user_has_second_factor
 
 
@@ -32,7 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-control"

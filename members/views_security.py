@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.middleware import is_verified as otp_verified
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .security import SESSION_KEY, safe_next, second_factor_remember, user_is_staff
@@ -94,7 +95,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
-    if request.user.is_verified():
+    if otp_verified(request.user):
         return redirect(next_url)
     devices = _confirmed_devices(request.user)
     if not devices:

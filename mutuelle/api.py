@@ -12,7 +12,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -167,7 +168,7 @@ class TokenView(ApiViewMixin, APIView):
                 _("Set up the second factor of this account in the web pages first."), code="second_factor_enrolment")
         if not code:
             raise exceptions.ValidationError({"otp": [exceptions.ErrorDetail(
-                _("Enter the six digits shown by your authenticator app."), code="second_factor_required")]})
+                gettext("Enter the six digits shown by your authenticator app."), code="second_factor_required")]})
         for device in TOTPDevice.objects.filter(user=user, confirmed=True):
             if device.verify_is_allowed()[0] and device.verify_token(code):
                 return True
@@ -175,7 +176,7 @@ class TokenView(ApiViewMixin, APIView):
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
                                request=request._request)
         raise exceptions.ValidationError({"otp": [exceptions.ErrorDetail(
-            _("This code is not valid. Check the time on your phone and try again."), code="invalid_otp")]})
+            gettext("This code is not valid. Check the time on your phone and try again."), code="invalid_otp")]})
 
     @extend_schema(operation_id="auth_token_destroy", request=None, responses={204: None, **error_responses(401)},
                    description="Revokes the token this call is made with (called from a session: every token of "
@@ -202,7 +203,7 @@ class NotFoundView(APIView):
         raise exceptions.NotFound()
 
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/tokens/", TokenListView.as_view(), name="tokens"),
     path("auth/tokens/<str:key>/", TokenDetailView.as_view(), name="token_detail"),

@@ -2,6 +2,7 @@
 payment batches. They shape data; every rule lives in claims.services / claims.liquidation."""
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -86,7 +87,8 @@ class ClaimFileSerializer(serializers.ModelSerializer):
     """A file as a list row."""
 
     tracking_code = serializers.CharField(source="tracking_code_display", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit: "serializers.SlugRelatedField[ServiceUnit]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ClaimFile
@@ -159,7 +161,8 @@ class ActVersionSerializer(serializers.ModelSerializer):
 
 
 class PriorAgreementSerializer(serializers.ModelSerializer):
-    acts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    acts: "serializers.SlugRelatedField[Act]" = serializers.SlugRelatedField(slug_field="code", many=True,
+                                                                             read_only=True)
 
     class Meta:
         model = PriorAgreement
@@ -232,7 +235,8 @@ class DeskFileCreateSerializer(_ScopedSerializer):
         max_length=20, help_text="Kinds of documents checked in the papers; the required ones missing make the file "
                                  "`incomplete` (`missing_kinds`). Omitted: the agent lists what is missing in "
                                  "`missing_documents`.")
-    lines = LineInputSerializer(many=True, allow_empty=False, max_length=40)
+    lines: "serializers.ListSerializer[Any]" = serializers.ListSerializer(child=LineInputSerializer(),
+                                                                          allow_empty=False, max_length=40)
 
     def scoped(self, user) -> dict:
         return {"unit": units_for(user)}
@@ -263,7 +267,8 @@ class EstimateRequestSerializer(_ScopedSerializer):
     beneficiary = serializers.PrimaryKeyRelatedField(queryset=Beneficiary.objects.none())
     sector = serializers.ChoiceField(choices=Sector.choices, default=Sector.PRIVATE)
     received_on = serializers.DateField(required=False, help_text="Today by default.")
-    lines = LineInputSerializer(many=True, allow_empty=False, max_length=40)
+    lines: "serializers.ListSerializer[Any]" = serializers.ListSerializer(child=LineInputSerializer(),
+                                                                          allow_empty=False, max_length=40)
 
     def scoped(self, user) -> dict:
         from members.api.permissions import member_of

@@ -5,6 +5,7 @@ file is simply not found (404)."""
 
 import django_filters
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -55,12 +56,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 def _idempotency_key(request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 80:
-        raise ValidationError({"Idempotency-Key": [ErrorDetail(_("At most 80 characters."), code="max_length")]})
+        raise ValidationError({"Idempotency-Key": [ErrorDetail(gettext("At most 80 characters."), code="max_length")]})
     return key
 
 
 def _detail(claim: ClaimFile, files, context) -> dict:
     page = claim_page(files=files, pk=claim.pk)
+    if page is None:  # the file left the caller's reach meanwhile
+        raise Http404
     return ClaimFileDetailSerializer(page.claim, context=context).data
 
 

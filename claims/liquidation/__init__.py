@@ -12,6 +12,8 @@ from .inputs import (
     PriorAgreement,
     Relation,
     Sector,
+    relation_of,
+    sector_of,
 )
 from .reference import (
     ActVersion,
@@ -49,8 +51,10 @@ __all__ = [
     "cents",
     "eligibility",
     "liquidate",
+    "relation_of",
     "sample_acts",
     "sample_categories",
     "sample_parameters",
     "sample_reference_data",
+    "sector_of",
 ]

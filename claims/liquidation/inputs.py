@@ -18,6 +18,22 @@ RELATIONS: tuple[Relation, ...] = ("member", "spouse", "child")
 CENT = Decimal("0.01")
 
 
+def sector_of(value: str) -> Sector:
+    """A sector read from outside the engine (a form, a database row), checked and typed."""
+    for sector in SECTORS:
+        if value == sector:
+            return sector
+    raise InvalidClaimInput(f"sector must be one of {SECTORS}, got {value!r}.")
+
+
+def relation_of(value: str) -> Relation:
+    """A beneficiary's relation read from outside the engine (a database row), checked and typed."""
+    for relation in RELATIONS:
+        if value == relation:
+            return relation
+    raise InvalidClaimInput(f"relation must be one of {RELATIONS}, got {value!r}.")
+
+
 def days_before(day: date, days: int) -> date:
     """`day` minus `days`, clamped at the first representable date (a care date of 0001-01-01 must give an
     empty window, not an OverflowError that crashes the worker)."""

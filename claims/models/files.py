@@ -1,15 +1,20 @@
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Beneficiary, Member
 
 from .reference import Act
+
+if TYPE_CHECKING:
+    from claims.explanations import ExplainedLine
 
 ZERO = Decimal("0.00")
 
@@ -111,6 +116,9 @@ class PriorAgreement(models.Model):
 class ClaimFile(models.Model):
     """A sickness-claim file: one beneficiary, one episode of care, lines priced by liquidation."""
 
+    # Not columns: set by claims.services.intake on the file it returns (what the agent is warned about).
+    intake_warnings: list[str]
+
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="claim_files",
                                verbose_name=_("member"))
@@ -187,6 +195,11 @@ class ClaimFile(models.Model):
 
 
 class ClaimLine(models.Model):
+    # Not columns: set on the lines a service or page returns (claims.services.intake, claims.selectors.claim_page).
+    intake_warnings: list[str]
+    reasons: list[str | Promise]
+    why: "ExplainedLine"
+
     claim = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="lines", verbose_name=_("file"))
     position = models.PositiveSmallIntegerField(_("position"))
     act = models.ForeignKey(Act, on_delete=models.PROTECT, to_field="code", db_column="act_code",

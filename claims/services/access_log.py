@@ -8,6 +8,7 @@ If the row cannot be written the read fails with it, so no health data leaves wi
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,11 @@ from members.security import client_ip
 from units.models import StaffAssignment
 
 from ..models import AccessAction, Attachment, ClaimFile, HealthDataAccess
+
+if TYPE_CHECKING:  # the mixin's base, for the type checker: what it is mixed into
+    from django.contrib.admin import ModelAdmin as _AdminBase
+else:
+    _AdminBase = object
 
 
 def _reader_unit_id(*, user, claim: ClaimFile) -> int | None:
@@ -46,6 +52,7 @@ def health_access_record(*, user, claim: ClaimFile, attachment: Attachment | Non
 
 def _record_from_request(request: HttpRequest, *, action: str, claim_id=None, attachment_id=None) -> None:
     attachment = None
+    claim: ClaimFile | None
     if attachment_id is not None:
         attachment = Attachment.objects.select_related("claim__member").filter(pk=attachment_id).first()
         if attachment is None:
@@ -81,7 +88,7 @@ def health_access_logged(action: str, *, claim_kwarg: str | None = "pk",
             if response.status_code == 200 and request.user.is_authenticated:
                 if attachment_kwarg is not None:
                     _record_from_request(request, action=action, attachment_id=kwargs.get(attachment_kwarg))
-                else:
+                elif claim_kwarg is not None:
                     _record_from_request(request, action=action, claim_id=kwargs.get(claim_kwarg))
             return response
 
@@ -90,7 +97,7 @@ def health_access_logged(action: str, *, claim_kwarg: str | None = "pk",
     return decorate
 
 
-class HealthAccessAdminMixin:
+class HealthAccessAdminMixin(_AdminBase):
     """For the ModelAdmin of ClaimFile or Attachment: opening an object's change page records the read."""
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
@@ -115,14 +122,17 @@ def beneficiary_access_record(*, request: HttpRequest, beneficiary_ids: Iterable
     reveals past care), a list of prior agreements. The member's own reads are not logged."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
-    rows = list(Beneficiary.objects.filter(pk__in=set(beneficiary_ids)).exclude(member__user=request.user)
+    user = request.user
+    if not user.is_authenticated:  # staff pages only: an anonymous read is refused before
+        return 0
+    rows = list(Beneficiary.objects.filter(pk__in=set(beneficiary_ids)).exclude(member__user=user)
                 .values_list("pk", "member__home_unit_id"))
     if not rows:
         return 0
-    unit_ids = list(StaffAssignment.objects.filter(user=request.user).order_by("id").values_list("unit_id", flat=True))
+    unit_ids = list(StaffAssignment.objects.filter(user=user).order_by("id").values_list("unit_id", flat=True))
     match = getattr(request, "resolver_match", None)
     HealthDataAccess.objects.bulk_create([
-        HealthDataAccess(user=request.user, beneficiary_id=pk, action=action,
+        HealthDataAccess(user=user, beneficiary_id=pk, action=action,
                          view_name=(match.view_name if match else "")[:100], ip=client_ip(request) or None,
                          unit_id=home if home in unit_ids else (unit_ids[0] if unit_ids else None))
         for pk, home in rows])

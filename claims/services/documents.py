@@ -5,7 +5,7 @@ are its scans; a paper file's are the kinds the agent checked at the desk. A fil
 with the list (member and desk see it, translated, with the category that needs it) and goes on to
 liquidation once completed; its `received_on` stays the first deposit date."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -62,7 +62,7 @@ def missing_documents(*, lines: Iterable[tuple[str, object]], present: Iterable[
 
 def claim_missing(claim: ClaimFile, *, present: Iterable[str] | None = None) -> list[Missing]:
     """What `claim` still lacks: against its scans, or against `present` (kinds checked on paper)."""
-    lines = list(claim.lines.order_by("position").values_list("act_id", "care_date"))
+    lines = list(claim.lines.order_by("position").values_list("act__code", "care_date"))
     if present is None:
         present = claim.attachments.values_list("kind", flat=True)
     return missing_documents(lines=lines, present=present)
@@ -89,7 +89,8 @@ def _category_name(category) -> str:
     return {"ar": category.name_ar, "fr": category.name_fr}.get(language) or category.name_en
 
 
-def mark_incomplete(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> StatusChange:
+def mark_incomplete(claim: ClaimFile, *, by, missing_documents: str = "",
+                    missing: Sequence[Missing] = ()) -> StatusChange:
     """Moves `claim` (locked by the caller) to `incomplete`: staff's free text and/or the rule's list."""
     kinds = [m.as_dict() for m in missing]
     ClaimFile.objects.filter(pk=claim.pk).update(missing_documents=missing_documents, missing_kinds=kinds)
@@ -119,7 +120,7 @@ def _queue_liquidation(claim_id: int) -> None:
     outbox_enqueue(task="claims.tasks.liquidate_claim", args=[claim_id])
 
 
-def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
+def after_received(claim: ClaimFile, *, by, missing_documents: str = "", missing: Sequence[Missing] = ()) -> None:
     """What follows a move to `received`: forward a sister mutual's file, mark a file incomplete, or queue
     its liquidation."""
     mutual = claim.member.mutual

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from claims.liquidation import ClaimInput, ClaimResult, LineInput, liquidate
+from claims.liquidation import ClaimInput, ClaimResult, LineInput, liquidate, sector_of
 from claims.services.liquidation_loader import beneficiaries_read, facts_complete, reference_data
 from members.models import Beneficiary
 
@@ -24,7 +24,7 @@ def claim_estimate(*, beneficiary: Beneficiary, sector: str, lines: Iterable[Lin
     """What liquidation would give for these lines if the file were received on `received_on` (today by
     default). Raises claims.liquidation.InvalidClaimInput on input intake would refuse."""
     received_on = received_on or timezone.localdate()
-    claim = ClaimInput(received_on=received_on, sector=sector, lines=tuple(_line(line) for line in lines),
+    claim = ClaimInput(received_on=received_on, sector=sector_of(sector), lines=tuple(_line(line) for line in lines),
                        sister_mutual=not beneficiary.member.mutual.is_ours)
     reference = reference_data()
     contexts = beneficiaries_read(beneficiary_ids=[beneficiary.pk])

@@ -6,6 +6,7 @@ then the file (claims.services.locks). A file that becomes `received` is checked
 (claims.services.documents): complete, it is queued for liquidation through the outbox; incomplete, it waits.
 A sister mutual's file is forwarded at once and never liquidated here."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -172,7 +173,8 @@ def attachment_add(*, claim: ClaimFile, upload: UploadedFile, kind: str, by) -> 
         try:
             attachment.save()
         except Exception:
-            attachment.file.storage.delete(stored)
+            if stored:
+                attachment.file.storage.delete(stored)
             raise
     return attachment
 
@@ -186,13 +188,14 @@ def attachment_remove(*, claim: ClaimFile, attachment_id: int) -> None:
     if attachment is not None:
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- receipt -----------------------------------------------------------------------------------------------------
 
 
-def _receive(claim: ClaimFile, *, by, missing_documents: str = "", missing: list[Missing] = ()) -> None:
+def _receive(claim: ClaimFile, *, by, missing_documents: str = "", missing: Sequence[Missing] = ()) -> None:
     # A file going straight on to `forwarded` or `incomplete` sends one message, about where it ends up.
     quiet = not claim.member.mutual.is_ours or bool(missing_documents) or bool(missing)
     claim_set_status(claim=claim, to_status=S.RECEIVED, by=by, notify=not quiet)

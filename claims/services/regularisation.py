@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
+from mutuelle.history import history_stamp
 
 from ..liquidation import cents
 from ..models import ClaimFile, ClaimStatus, PaymentBatch, Regularisation, Transfer
@@ -55,7 +56,7 @@ def regularisation_create(*, claim: ClaimFile, by, amount: Decimal, reason: str,
                                           % {"paid": claim.total_reimbursed + earlier}]})
     regularisation = Regularisation(claim=claim, amount=amount, reason=reason, decided_by=by,
                                     decided_on=on or timezone.localdate())
-    regularisation._history_user = by
+    history_stamp(regularisation, by=by)
     regularisation.save()
     return regularisation
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from members.http import AuthenticatedRequest, MemberRequest
 from members.models import Member
 from units.scoping import is_desk_staff
 
@@ -18,7 +19,10 @@ from ..services.access_log import health_access_logged
 
 
 def member_of(request: HttpRequest) -> Member:
-    member = Member.objects.select_related("mutual").filter(user=request.user).first()
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("no member record for an anonymous visitor")
+    member = Member.objects.select_related("mutual").filter(user=user).first()
     if member is None:
         raise Http404("no member record for this account")
     return member
@@ -29,7 +33,7 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: MemberRequest, *args, **kwargs) -> HttpResponse:
         request.member = member_of(request)
         return view(request, *args, **kwargs)
 
@@ -56,7 +60,7 @@ def error_messages(error: ValidationError) -> list[str]:
 @health_access_logged("attachment", attachment_kwarg="pk")
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A scan, to its member or to staff who may reach the file; always as a download, never rendered inline."""
     user = request.user
     member = Member.objects.filter(user=user).first()

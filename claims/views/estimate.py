@@ -4,17 +4,18 @@ this"). The same engine against the member's real history; nothing is saved."""
 from decimal import Decimal
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from members.http import MemberRequest
 from members.models import Beneficiary
 
 from ..explanations import category_names, estimate_rows
 from ..forms import EstimateForm, EstimateLineFormSet
 from ..liquidation import InvalidClaimInput, LineInput
-from ..models import Act, Category, ClaimStatus
+from ..models import Act, Category, ClaimStatus, Sector
 from ..selectors import claims_for_member
 from ..services.estimate import claim_estimate
 from .common import member_required
@@ -36,7 +37,7 @@ def _estimate(*, beneficiary: Beneficiary, sector: str, lines: list[LineInput]) 
 
 
 @member_required
-def estimate_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def estimate_draft(request: MemberRequest, pk: int) -> HttpResponse:
     claim = (claims_for_member(member=request.member).filter(pk=pk, status=ClaimStatus.DRAFT)
              .select_related("beneficiary__member__mutual").first())
     if claim is None:
@@ -52,7 +53,7 @@ def estimate_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def estimate_new(request: HttpRequest) -> HttpResponse:
+def estimate_new(request: MemberRequest) -> HttpResponse:
     member = request.member
     beneficiaries = list(Beneficiary.objects.filter(member=member).order_by("relation", "birth_date"))
     form = EstimateForm(request.POST or None, beneficiaries=beneficiaries)
@@ -68,7 +69,7 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
                 beneficiary.member = member
                 context.update(_estimate(beneficiary=beneficiary, sector=form.cleaned_data["sector"], lines=lines))
                 context["beneficiary"] = beneficiary
-                context["sector"] = dict(form.fields["sector"].choices)[form.cleaned_data["sector"]]
+                context["sector"] = Sector(form.cleaned_data["sector"]).label
         status = 200 if "result" in context or request.method == "GET" else 400
         return render(request, "claims/member/estimate.html", context, status=status)
     return render(request, "claims/member/estimate.html", context)

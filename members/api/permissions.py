@@ -2,16 +2,23 @@
 
 Roles come from units.scoping (one place for "who acts for which unit"); a member is a user with a Member row."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 
 from apitokens.auth import ApiTokenAuthentication
 from units.models import StaffAssignment, StaffRole
 from units.scoping import is_desk_staff
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+    from rest_framework.schemas.inspectors import ViewInspector
 
 
 def member_of(user):
@@ -76,10 +83,11 @@ class ApiViewMixin:
     A token carries no session, so the account's saved language is applied here (the middleware that does it
     for the pages ran before DRF authenticated the token)."""
 
-    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    schema = ErrorDocumentingSchema()
-    pagination_class = ApiPagination
+    # Typed as DRF's APIView types them, so the views' own lists (IsMember, CanReview...) override them cleanly.
+    authentication_classes: Sequence[type[BaseAuthentication]] = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes: Sequence["_PermissionClass"] = [IsAuthenticated]
+    schema: "ViewInspector | None" = ErrorDocumentingSchema()
+    pagination_class: type[BasePagination] | None = ApiPagination
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

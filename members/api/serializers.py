@@ -1,5 +1,8 @@
 """Serializers of the members API, and the pieces every v1 app shares: the error body and its documentation."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
@@ -36,10 +39,12 @@ class ErrorSerializer(ErrorItemSerializer):
     `invalid`, `invalid_choice`, `max_length`, `min_value`, `max_value`, `max_digits`, `max_decimal_places`,
     `does_not_exist`, `incorrect_type`, …) and the domain's refusals named on each operation."""
 
-    errors = ErrorItemSerializer(many=True)
-
     class Meta:
         ref_name = "Error"
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Declared here, not as a class attribute: a field named `errors` would hide Serializer.errors for mypy.
+        return {**super().get_fields(), "errors": ErrorItemSerializer(many=True)}
 
 
 ERROR_DESCRIPTIONS = {
@@ -140,7 +145,8 @@ class MemberSerializer(serializers.ModelSerializer):
     """A member as a list row."""
 
     mutual = MutualSerializer(read_only=True)
-    home_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    home_unit: "serializers.SlugRelatedField[ServiceUnit]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Member
@@ -169,11 +175,11 @@ class MemberDetailSerializer(MemberSerializer):
     def get_beneficiaries(self, member) -> list:
         overview = self.context["overview"]
         context = {**self.context, "eligibility": {row.beneficiary.pk: row for row in overview.beneficiaries}}
-        return BeneficiaryWithEligibilitySerializer([row.beneficiary for row in overview.beneficiaries], many=True,
-                                                    context=context).data
+        return list(BeneficiaryWithEligibilitySerializer([row.beneficiary for row in overview.beneficiaries],
+                                                         many=True, context=context).data)
 
 
-def member_detail_data(overview, context: dict | None = None) -> dict:
+def member_detail_data(overview, context: Mapping[str, Any] | None = None) -> dict:
     return MemberDetailSerializer(overview.member, context={**(context or {}), "overview": overview}).data
 
 

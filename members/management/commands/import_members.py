@@ -20,8 +20,8 @@ class Command(BaseCommand):
         try:
             report = members_import(lines=text, source=f"payroll import {csv.name}")
         except ImportFailed as failure:
-            for error in failure.errors:
-                self.stderr.write(str(error))
+            for problem in failure.errors:
+                self.stderr.write(str(problem))
             raise CommandError(f"{len(failure.errors)} bad row(s) in {csv}: nothing was imported.") from None
         self.stdout.write(self.style.SUCCESS(
             f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged."))
