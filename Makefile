@@ -1,7 +1,7 @@
 # Mutuelle: two commands for a newcomer (see README).
 #   make run    installs, migrates, loads the demo data, serves on http://127.0.0.1:8000 (SQLite, tasks in-process)
-#   make test   installs, makes sure PostgreSQL and Redis are up, runs ruff, the import-cycle check, mypy, the
-#               migration check and pytest
+#   make test   installs, makes sure PostgreSQL and Redis are up, runs ruff, the import-cycle check, the
+#               file-size check, mypy, the migration check and pytest
 #   make bench  benchmarks (figures as ratios against a baseline measured in the same run)
 
 PYTHON ?= python3
@@ -40,6 +40,7 @@ services:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) scripts/import_cycles.py
+	$(PY) scripts/file_sizes.py
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=mutuelle.settings_test $(PY) manage.py makemigrations --check --dry-run
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from claims.forms import choice_field
 from claims.models import Act
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -50,7 +51,7 @@ class AgreementRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["act_code"].choices = _act_choices()
+        choice_field(self, "act_code").choices = _act_choices()
 
 
 class InvoiceForm(forms.Form):
@@ -62,7 +63,7 @@ class InvoiceForm(forms.Form):
 
     def __init__(self, *args, agreements=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].choices = [("", "—")] + [(a.reference, a.reference) for a in agreements]
+        choice_field(self, "agreement").choices = [("", "—")] + [(a.reference, a.reference) for a in agreements]
 
 
 class InvoiceLineForm(forms.Form):
@@ -76,7 +77,7 @@ class InvoiceLineForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["act_code"].choices = _act_choices()
+        choice_field(self, "act_code").choices = _act_choices()
 
     def clean(self):
         data = super().clean()

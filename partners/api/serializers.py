@@ -22,7 +22,8 @@ class ConventionSerializer(serializers.ModelSerializer):
 class ProviderAgreementSerializer(serializers.ModelSerializer):
     """What a provider sees of its own request: no member data beyond what it sent."""
 
-    acts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    acts: "serializers.SlugRelatedField[Act]" = serializers.SlugRelatedField(slug_field="code", many=True,
+                                                                             read_only=True)
     planned_from = serializers.DateField(source="provider_request.planned_from")
     planned_to = serializers.DateField(source="provider_request.planned_to")
     quantity = serializers.IntegerField(source="provider_request.quantity")
@@ -52,7 +53,8 @@ class InvoiceLineSerializer(serializers.Serializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    agreement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    agreement: "serializers.SlugRelatedField[PriorAgreement]" = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True)
     tracking_code = serializers.CharField(source="claim.tracking_code")
     status = serializers.CharField(source="claim.status")
     received_on = serializers.DateField(source="claim.received_on")
@@ -78,7 +80,7 @@ class InvoiceDetailSerializer(InvoiceSerializer):
     def get_lines(self, invoice) -> list[dict]:
         from ..selectors import decided_lines
 
-        return InvoiceLineSerializer(decided_lines(claim_lines=list(invoice.claim.lines.all())), many=True).data
+        return list(InvoiceLineSerializer(decided_lines(claim_lines=list(invoice.claim.lines.all())), many=True).data)
 
 
 class CoverageCheckSerializer(serializers.Serializer):
