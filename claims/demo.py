@@ -33,7 +33,7 @@ ACT_NAMES = {
 }
 
 
-# liquidation.md, "Documents before pricing": a care sheet for every line, a prescription for medicines,
+# docs/liquidation.md, "Documents before pricing": a care sheet for every line, a prescription for medicines,
 # laboratory and imaging, an invoice for optics, dentures and hospital stays.
 SAMPLE_DOCUMENTS_FROM = date(2000, 1, 1)
 SAMPLE_REQUIRED_DOCUMENTS = {

@@ -1,4 +1,4 @@
-"""What intake refuses, and what it only warns about (liquidation.md, "Inputs": the refusal list is closed).
+"""What intake refuses, and what it only warns about (docs/liquidation.md, "Inputs": the refusal list is closed).
 
 Refused, with a message on the field: a care date after the receipt date (or in the future online), before
 1900-01-01 or before the beneficiary's birth; an amount <= 0, with more than 2 decimals, or absurdly large; a

@@ -1,6 +1,6 @@
 """The whole path of a stay under convention, through the real parts: a CHU asks for a prior agreement (FHIR and
 portal), a liquidator grants it from the queue, the CHU invoices a 3-day stay by FHIR Claim, the real worker
-liquidates it, ClaimResponse gives the rule book's amounts (liquidation.md example 8), the provider is paid once
+liquidates it, ClaimResponse gives the rule book's amounts (docs/liquidation.md example 8), the provider is paid once
 in a batch, and the member's own later file for the same stay is rejected DUPLICATE."""
 
 from datetime import timedelta
