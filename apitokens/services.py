@@ -3,6 +3,8 @@ the old token; at most API_TOKENS_PER_USER per account (the least recently creat
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import ApiToken
 
@@ -13,7 +15,8 @@ def token_issue(*, user, client: str = "", second_factor: bool = False) -> tuple
     """A new token for this client of the account; returns the record and the secret (shown once, never stored)."""
     client = (client or DEFAULT_CLIENT).strip()[:80] or DEFAULT_CLIENT
     with transaction.atomic():
-        ApiToken.objects.filter(user=user, client=client).delete()
+        # The same client's token, and the account's expired ones (authentication checks only the token shown).
+        ApiToken.objects.filter(Q(client=client) | Q(expiry__lt=timezone.now()), user=user).delete()
         token, secret = ApiToken.objects.create(user=user, client=client, second_factor=second_factor)
         keep = settings.API_TOKENS_PER_USER
         stale = list(ApiToken.objects.filter(user=user).order_by("-created").values_list("digest", flat=True)[keep:])

@@ -156,3 +156,21 @@ def test_the_owner_lists_and_revokes_their_tokens_on_a_page(cast):
     outsider.force_login(cast.y.member.user)
     phone_key = ApiToken.objects.get(user=cast.x.member.user).token_key
     assert outsider.post(f"/security/tokens/{phone_key}/revoke/").status_code == 404
+
+
+def test_an_api_call_reads_the_token_table_once_and_expired_tokens_go_at_the_next_login(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = cast.x.member.user
+    login("member.x", "old-phone")
+    token = login("member.x", "phone")
+    assert me(token).status_code == 200  # records last_used
+    ApiToken.objects.filter(user=user, client="old-phone").update(expiry=timezone.now() - timedelta(seconds=1))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert me(token).status_code == 200
+    assert len([q for q in queries.captured_queries if "apitokens_apitoken" in q["sql"]]) == 1
+    assert ApiToken.objects.filter(user=user, client="old-phone").exists()  # not read, so not deleted: until...
+    login("member.x", "tablet")  # ...the account is issued a token (an expired one never authenticates anyway)
+    assert sorted(ApiToken.objects.filter(user=user).values_list("client", flat=True)) == ["phone", "tablet"]
