@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -149,7 +150,7 @@ def invoice_claim_response(*, claim: ClaimFile, lines: list) -> ClaimResponse:
     """`queued` until the worker has priced the file (and a liquidator approved it when above the review
     threshold), then `complete` with each item's adjudications and reason codes."""
     queued = claim.status in QUEUED
-    data = {
+    data: dict[str, Any] = {
         "resourceType": "ClaimResponse", "id": f"inv-{claim.tracking_code}", "status": "active",
         "type": _coding(systems.CLAIM_TYPE, "institutional"), "use": "claim", "patient": _patient(
             claim.member.membership_number), "created": claim.created_at.isoformat(), "insurer": _insurer(),
@@ -169,7 +170,7 @@ def invoice_claim_response(*, claim: ClaimFile, lines: list) -> ClaimResponse:
 
 def agreement_claim_response(*, agreement: PriorAgreement) -> ClaimResponse:
     decided = agreement.status != AgreementStatus.REQUESTED
-    data = {
+    data: dict[str, Any] = {
         "resourceType": "ClaimResponse", "id": f"pa-{agreement.reference}", "status": "active",
         "type": _coding(systems.CLAIM_TYPE, "institutional"), "use": "preauthorization",
         "patient": _patient(agreement.beneficiary.member.membership_number),
