@@ -6,7 +6,8 @@ real Celery workers (files/s), for two cases:
   one's, and it prices all 3 in order (what a worker meets when files arrive faster than it prices them).
 
 Statements are counted at the driver (every cursor.execute, savepoints included) plus BEGIN and COMMIT; the
-after-commit work (outbox publish) counts too, since it runs in the task."""
+after-commit outbox mark counts when it runs in the task (OUTBOX_PUBLISH_IN_BACKGROUND off), not when the
+process's background publisher does it on its own connection (the default, as in a worker)."""
 
 import time
 from collections import Counter

@@ -175,6 +175,13 @@ def _publish_after_commit(messages: list[OutboxMessage]) -> None:
         _publish_batch_quietly(messages)
 
 
+def outbox_publish_after_commit(messages: list[OutboxMessage]) -> None:
+    """For rows the caller inserted itself (by SQL, in the current transaction): published after commit, as
+    `outbox_enqueue_many` does."""
+    if messages:
+        transaction.on_commit(lambda: _publish_after_commit(messages))
+
+
 def outbox_enqueue_many(*, task: str, args_list: list[list]) -> list[OutboxMessage]:
     """`outbox_enqueue` for several messages of one task: one INSERT in the current transaction; after commit,
     one publish each and one UPDATE marking them (the per-file liquidation's notifications), by the process's

@@ -35,10 +35,12 @@ from claims.status import InvalidTransition, claim_set_status
 from .liquidation_write import (  # noqa: F401 - re-exported: the bulk path and the bench import them from here
     CONTROL_AMOUNT,
     CONTROL_SAMPLE,
+    SMALL,
     Priced,
     claims_write,
     lines_write,
     priced_write,
+    priced_write_one_statement,
     rows_execute,
 )
 
@@ -226,7 +228,10 @@ def _claim_liquidate(*, claim_id: int) -> str | None:
         Controls.cached(reference).apply(priced)
         # Set-based, as the bulk chunks: statuses move in the same statement as the totals (the received ->
         # liquidating -> outcome history rows in one INSERT), no savepoint, notifications in the outbox.
-        priced_write(priced, notify=True)
+        if loaded and sum(len(item.file.line_ids) for item in priced) <= SMALL:
+            priced_write_one_statement(priced)  # the same rows in one statement
+        else:
+            priced_write(priced, notify=True)
         return next(item.status for item in priced if item.file.id == claim_id)
 
 

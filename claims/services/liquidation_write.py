@@ -237,3 +237,97 @@ def priced_write(priced: list[Priced], *, notify: bool) -> tuple[list[Priced], i
     if notify:
         notifications_enqueue(changes)
     return kept, lines
+
+
+def _values(name: str, columns: str, rows: list[tuple], bound: dict) -> str:
+    """`name (c1, c2, ...) AS (VALUES (...), ...)` with every value a bound parameter (first row typed)."""
+    names, types = zip(*(column.split() for column in columns.split(",")), strict=True)
+    tuples = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, value in enumerate(row):
+            key = f"{name}{i}_{j}"
+            bound[key] = value
+            cells.append(f"%({key})s::{types[j]}" if i == 0 else f"%({key})s")
+        tuples.append("(" + ", ".join(cells) + ")")
+    return f"{name} ({', '.join(names)}) AS (VALUES {', '.join(tuples)})"
+
+
+NOTIFY_TASK = "claims.tasks.notify_claim_status"
+
+
+def priced_write_one_statement(priced: list[Priced]) -> tuple[list[Priced], int]:
+    """`priced_write(priced, notify=True)` in ONE statement (PostgreSQL, the per-file task's few rows): the
+    files' UPDATE (only those still `received`), the lines' UPDATE, the history INSERT, the notification-centre
+    INSERT and the outbox INSERT are data-modifying CTEs of one query; the lines and history are written only
+    for the files the first UPDATE took (RETURNING). The outbox rows are published after commit as
+    `outbox_enqueue_many` does. Same rows as the four statements of `priced_write`."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_publish_after_commit
+
+    assert transaction.get_connection().in_atomic_block, "priced_write runs inside the pricing transaction"
+    for item in priced:
+        if not can_move(ClaimStatus.RECEIVED, ClaimStatus.LIQUIDATING) or not can_move(ClaimStatus.LIQUIDATING,
+                                                                                        item.status):
+            raise AssertionError(f"liquidation cannot move a file to {item.status}")
+    now = timezone.now()
+    zero = Decimal("0.00")
+    files, lines, changes = [], [], []
+    for item in priced:
+        r = item.result
+        totals = (r.total_base, r.total_amo, r.total_complementary, r.total_reimbursed) if r else (zero,) * 4
+        files.append((item.file.id, item.status, *totals, item.control_reason))
+        changes.append((item.file.id, 1, ClaimStatus.RECEIVED.value, ClaimStatus.LIQUIDATING.value, "", ""))
+        changes.append((item.file.id, 2, ClaimStatus.LIQUIDATING.value, str(item.status), outcome_reason(item),
+                        outcome_code(item)))
+        if r is not None:
+            for line_id, x in zip(item.file.line_ids, r.lines, strict=False):
+                lines.append((line_id, item.file.id, x.accepted, x.accepted_quantity, x.accepted_billed_amount,
+                              x.base, x.amo_amount, x.complementary_amount, json.dumps(list(x.reasons)),
+                              json.dumps([s.as_json() for s in x.explanation])))
+    bound: dict = {}
+    ctes = [
+        _values("vf", "id bigint, status text, base numeric, amo numeric, comp numeric, reimbursed numeric, "
+                      "control text", files, bound),
+        _values("vc", "claim_id bigint, step integer, from_status text, to_status text, reason text, code text",
+                changes, bound),
+        f"f AS (UPDATE {ClaimFile._meta.db_table} AS c SET status = vf.status, "
+        "control_reason = CASE WHEN vf.control = '' THEN c.control_reason ELSE vf.control END, "
+        "total_base = vf.base, total_amo = vf.amo, total_complementary = vf.comp, total_reimbursed = vf.reimbursed, "
+        "liquidated_at = %(now)s, lease_until = NULL, liquidation_attempts = c.liquidation_attempts + 1, "
+        "updated_at = %(now)s FROM vf WHERE c.id = vf.id AND c.status = %(expected)s RETURNING c.id)",
+    ]
+    if lines:
+        ctes.insert(1, _values("vl", "id bigint, claim_id bigint, accepted boolean, q integer, billed numeric, "
+                                     "base numeric, amo numeric, comp numeric, reasons jsonb, why jsonb", lines, bound))
+        ctes.append(
+            f"l AS (UPDATE {ClaimLine._meta.db_table} AS cl SET accepted = vl.accepted, accepted_quantity = vl.q, "
+            "accepted_billed_amount = vl.billed, base_amount = vl.base, amo_amount = vl.amo, "
+            "complementary_amount = vl.comp, reason_codes = vl.reasons, explanation = vl.why "
+            "FROM vl WHERE cl.id = vl.id AND vl.claim_id IN (SELECT id FROM f) RETURNING cl.id)")
+    notices_sql, notices_params = claim_status_notices_sql(source="sc", statuses=NOTIFIED_STATUSES,
+                                                           where="sc.from_status = 'liquidating'")
+    ctes += [
+        f"sc AS (INSERT INTO {StatusChange._meta.db_table} (claim_id, from_status, to_status, reason, changed_at, "
+        "reason_code, reason_params) SELECT vc.claim_id, vc.from_status, vc.to_status, vc.reason, %(now)s, "
+        "vc.code, '{}'::jsonb FROM vc WHERE vc.claim_id IN (SELECT id FROM f) ORDER BY vc.claim_id, vc.step "
+        "RETURNING id, claim_id, from_status, to_status)",
+        f"n AS ({notices_sql})",
+        f"o AS (INSERT INTO {OutboxMessage._meta.db_table} (task, args, kwargs, created_at, attempts, last_error) "
+        "SELECT %(task)s, jsonb_build_array(sc.id), '{}'::jsonb, %(now)s, 0, '' FROM sc "
+        "WHERE sc.from_status = 'liquidating' AND sc.to_status = ANY(%(notified)s) ORDER BY sc.id "
+        "RETURNING id, args)",
+    ]
+    sql = ("WITH " + ", ".join(ctes) + " SELECT 'f', f.id, NULL::text FROM f"
+           + (" UNION ALL SELECT 'l', l.id, NULL FROM l" if lines else "")
+           + " UNION ALL SELECT 'o', o.id, o.args::text FROM o")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**bound, **notices_params, "now": now, "expected": ClaimStatus.RECEIVED.value,
+                             "task": NOTIFY_TASK, "notified": sorted(str(s) for s in NOTIFIED_STATUSES)})
+        rows = cursor.fetchall()
+    written = {pk for kind, pk, _ in rows if kind == "f"}
+    lines_written = sum(1 for kind, _, _ in rows if kind == "l")
+    messages = [OutboxMessage(pk=pk, task=NOTIFY_TASK, args=json.loads(args), kwargs={}, attempts=0)
+                for kind, pk, args in rows if kind == "o"]
+    outbox_publish_after_commit(messages)
+    return [item for item in priced if item.file.id in written], lines_written

@@ -1,5 +1,5 @@
-"""The per-file liquidation task's cost in SQL statements stays flat: at most 12 (BEGIN and COMMIT and the
-after-commit outbox mark included) whether the file has 1 or 20 lines, whether 1 or 3 files of the
+"""The per-file liquidation task's cost in SQL statements stays flat: at most 12, 7 today (BEGIN and COMMIT and
+the after-commit outbox mark included) whether the file has 1 or 20 lines, whether 1 or 3 files of the
 beneficiary wait (the task prices the earlier ones with it), for a student child (student periods) and for
 lines that need a prior agreement. The issue measured 17 for one file, plus 8 per
 earlier pending file, before the status moves became set-based."""
@@ -18,7 +18,11 @@ from outbox.models import OutboxMessage
 from . import liquidation_builders as b
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: the after-commit work runs and counts
-BUDGET = 12
+BUDGET = 12  # the issue's ceiling
+# What the task runs today: BEGIN; the lock (stamp and facts); the files with their lines; the history; one
+# statement writing files, lines, history, notices and outbox; COMMIT; after commit, the outbox mark (here, in
+# the task: the tests publish inline; a worker's background publisher does it on its own connection).
+EXPECTED = 7
 
 
 class Statements:
@@ -75,6 +79,7 @@ def test_the_per_file_task_stays_within_its_statement_budget(lines, pending, kin
         assert claim_liquidate(claim_id=files[-1].pk) in ("liquidated", "in_review")
 
     assert statements.count <= BUDGET, "\n".join(statements.sql)
+    assert statements.count == EXPECTED, "\n".join(statements.sql)
     assert not [s for s in statements.sql if s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
     # Everything was written: every file priced, its history rows, the members' notices queued and published.
     assert not ClaimFile.objects.filter(pk__in=[f.pk for f in files], status="received").exists()
@@ -136,7 +141,7 @@ def test_in_a_worker_the_notifications_are_published_by_a_background_thread_afte
         claim_liquidate(claim_id=files[-1].pk)
     services.outbox_publisher_flush(close=True)
 
-    assert statements.count <= BUDGET - 1 and not [s for s in statements.sql if "outbox_outboxmessage" in s
+    assert statements.count == EXPECTED - 1 and not [s for s in statements.sql if "outbox_outboxmessage" in s
                                                    and s.lstrip().upper().startswith("UPDATE")]
     assert len(handed) == 3
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
