@@ -16,6 +16,7 @@ from claims.liquidation.reasons import (
     LATE_FILING,
     MEMBER,
     MEMBER_NOT_COVERED,
+    NOT_YET_COVERED,
     PRIOR_AGREEMENT_MISSING,
     SPOUSE_MARRIAGE_ENDED,
     SPOUSE_MARRIED,
@@ -49,4 +50,6 @@ ELIGIBILITY_MESSAGES: dict[str, Promise] = {
     CHILD_STUDENT: _("Covered as a child in education, up to 26."),
     CHILD_DISABLED: _("Covered as a child with a disability, with no age limit."),
     CHILD_OVER_AGE: _("No longer covered: over the age limit for children."),
+    NOT_YET_COVERED: _("Not yet covered on this date: the request to add this person arrived more than 90 days "
+                       "after the marriage or birth, so cover starts on the day it arrived."),
 }

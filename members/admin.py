@@ -47,7 +47,7 @@ class BeneficiaryInline(admin.TabularInline):
     model = Beneficiary
     extra = 0
     fields = ("relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
-              "marriage_start", "marriage_end", "disabled")
+              "marriage_start", "marriage_end", "disabled", "covered_from")
     show_change_link = True
 
 

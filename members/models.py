@@ -140,6 +140,10 @@ class Beneficiary(models.Model):
     marriage_start = models.DateField(_("marriage start"), null=True, blank=True)
     marriage_end = models.DateField(_("marriage end"), null=True, blank=True)
     disabled = models.BooleanField(_("disabled"), default=False)
+    covered_from = models.DateField(
+        _("covered from"), null=True, blank=True,
+        help_text=_("A spouse or child added by a request received more than 90 days after the marriage or birth "
+                    "is covered from the day the request was received. Empty: no such limit."))
     history = HistoricalRecords()
 
     class Meta:

@@ -36,7 +36,7 @@ MEMBER_FIELDS = ("mutual", "cin", "first_name", "last_name", "first_name_ar", "l
                  "employer", "grade", "phone", "email", "address", "iban", "home_unit")
 SELF_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin")
 BENEFICIARY_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
-                      "marriage_start", "marriage_end", "disabled")
+                      "marriage_start", "marriage_end", "disabled", "covered_from")
 AFFILIATION_FIELDS = ("start", "end", "status", "complementary")
 CHILD_MIN_PARENT_AGE = 12  # a child born before the member turned 12 is a typing error
 
@@ -202,7 +202,7 @@ def _check_beneficiary(beneficiary: Beneficiary, member: Member) -> None:
 def beneficiary_add(*, by: User, member: Member, relation: str, first_name: str, last_name: str, birth_date: date,
                     sex: str, first_name_ar: str = "", last_name_ar: str = "", cin: str = "",
                     marriage_start: date | None = None, marriage_end: date | None = None,
-                    disabled: bool = False) -> Beneficiary:
+                    disabled: bool = False, covered_from: date | None = None) -> Beneficiary:
     """Adds a spouse (with marriage start and, after a divorce or death, end) or a child (with the disability
     flag). The member himself is added by member_create."""
     _check_editor(by)
@@ -213,7 +213,8 @@ def beneficiary_add(*, by: User, member: Member, relation: str, first_name: str,
     values = _clean_contact({"first_name": first_name, "last_name": last_name, "first_name_ar": first_name_ar,
                              "last_name_ar": last_name_ar, "cin": cin})
     beneficiary = Beneficiary(member=member, relation=relation, birth_date=birth_date, sex=sex,
-                              marriage_start=marriage_start, marriage_end=marriage_end, disabled=disabled, **values)
+                              marriage_start=marriage_start, marriage_end=marriage_end, disabled=disabled,
+                              covered_from=covered_from, **values)
     _check_beneficiary(beneficiary, member)
     _save(beneficiary, by=by, reason=f"registry: {relation} added")
     return beneficiary

@@ -61,6 +61,7 @@ def beneficiary_facts(beneficiary: Beneficiary) -> BeneficiaryFacts:
         marriage_end=beneficiary.marriage_end,
         student_periods=periods,
         disabled=beneficiary.disabled,
+        covered_from=beneficiary.covered_from,
     )
 
 

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import ApplicationDocument, ApplicationPerson, ApplicationStatusChange, MembershipApplication
+from .models import (
+    ApplicationDocument,
+    ApplicationPerson,
+    ApplicationStatusChange,
+    MembershipApplication,
+    RequiredDocument,
+)
 
 
 class PersonInline(admin.TabularInline):
@@ -14,7 +20,7 @@ class DocumentInline(admin.TabularInline):
     model = ApplicationDocument
     extra = 0
     can_delete = False
-    fields = ["kind", "person", "original_name", "uploaded_at"]
+    fields = ("kind", "person", "original_name", "uploaded_at")
     readonly_fields = fields
 
 
@@ -22,7 +28,7 @@ class StatusInline(admin.TabularInline):
     model = ApplicationStatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
     readonly_fields = fields
 
 
@@ -44,3 +50,13 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(RequiredDocument)
+class RequiredDocumentAdmin(admin.ModelAdmin):
+    """Reference data: a change takes effect by a new dated row (close the old one with `valid_to`), so
+    applications received earlier keep the list they were checked against."""
+
+    list_display = ["document", "applies_to", "valid_from", "valid_to"]
+    list_filter = ["applies_to", "document"]
+    ordering = ["applies_to", "document", "valid_from"]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MembershipsConfig(AppConfig):
     name = "memberships"
     verbose_name = _("Memberships")
+
+    def ready(self) -> None:
+        from .notifications import notice_codes_register
+
+        notice_codes_register()

@@ -95,7 +95,7 @@ class MemberRequestForm(StyledForm):
 
     def __init__(self, *args, children=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "—")] + [(c.pk, c.full_name) for c in children]
+        self.fields["target"].choices = [("", "—")] + [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
 
 
 class DecisionForm(StyledForm):
@@ -111,5 +111,6 @@ class DocumentForm(StyledForm):
         super().__init__(*args, **kwargs)
         from .models import DocumentKind
 
-        self.fields["kind"].choices = DocumentKind.choices
-        self.fields["person"].choices = [("", "—")] + [(p.pk, f"{p.first_name} {p.last_name}") for p in people]
+        self.fields["kind"].choices = DocumentKind.choices  # type: ignore[attr-defined]
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *((p.pk, f"{p.first_name} {p.last_name}") for p in people)]

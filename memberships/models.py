@@ -17,6 +17,16 @@ class ApplicationKind(models.TextChoices):
     DISABILITY = "disability", _("Declare a disability")
 
 
+class ApplicationChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    FRONT_DESK = "front_desk", _("Front desk")
+
+
+class PersonRelation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+
+
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     INCOMPLETE = "incomplete", _("Incomplete")
@@ -34,6 +44,43 @@ class DocumentKind(models.TextChoices):
     DISABILITY_CARD = "disability_card", _("Disability card")
 
 
+class DocumentFor(models.TextChoices):
+    APPLICANT = "applicant", _("The applicant (membership application)")
+    SPOUSE = "spouse", _("Each spouse to cover")
+    CHILD = "child", _("Each child to cover")
+    STUDENT_OVER_21 = "student_over_21", _("Each child over 21 in a study period")
+    DISABLED_OVER_21 = "disabled_over_21", _("Each disabled child over 21")
+    STUDY_PERIOD = "study_period", _("A study period declared by a member")
+    DISABILITY = "disability", _("A disability declared by a member")
+
+
+class RequiredDocument(models.Model):
+    """Reference data: a document an application needs, for whom, in force from `valid_from` to `valid_to`
+    (both included; empty: still in force). An application is checked against the rows in force on the day it
+    was received."""
+
+    applies_to = models.CharField(_("for"), max_length=16, choices=DocumentFor.choices)
+    document = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True,
+                                help_text=_("The last day in force; empty while still in force."))
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["applies_to", "document", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["applies_to", "document", "valid_from"],
+                                    name="required_document_once_per_start"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True)
+                                   | models.Q(valid_to__gte=models.F("valid_from")),
+                                   name="required_document_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} — {self.get_applies_to_display()}"
+
+
 class MembershipApplication(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True, default=tracking_code_new)
     kind = models.CharField(_("request"), max_length=14, choices=ApplicationKind.choices,
@@ -41,8 +88,7 @@ class MembershipApplication(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="applications",
                                verbose_name=_("member"), help_text=_("The existing member (requests), or the member "
                                                                      "created on approval (applications)."))
-    channel = models.CharField(_("channel"), max_length=12, choices=[("online", _("Online")),
-                                                                      ("front_desk", _("Front desk"))])
+    channel = models.CharField(_("channel"), max_length=12, choices=ApplicationChannel.choices)
     home_unit = models.ForeignKey("units.ServiceUnit", on_delete=models.PROTECT, related_name="applications",
                                   verbose_name=_("home service unit"))
     received_on = models.DateField(_("received on"))
@@ -102,7 +148,7 @@ class ApplicationPerson(models.Model):
     application = models.ForeignKey(MembershipApplication, on_delete=models.CASCADE, related_name="people",
                                     verbose_name=_("membership application"))
     position = models.PositiveSmallIntegerField(_("position"))
-    relation = models.CharField(_("relation"), max_length=8, choices=[("spouse", _("Spouse")), ("child", _("Child"))])
+    relation = models.CharField(_("relation"), max_length=8, choices=PersonRelation.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))

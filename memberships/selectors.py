@@ -19,6 +19,11 @@ def applications_for_staff(*, user) -> QuerySet[MembershipApplication]:
     return apps.filter(home_unit__assignments__user=user).distinct()
 
 
+def applications_for_member(*, member) -> QuerySet[MembershipApplication]:
+    """A member's own requests (and the application that made him a member), newest first."""
+    return MembershipApplication.objects.filter(member=member).order_by("-created_at", "-id")
+
+
 def application_track(*, code: str, birth_date: date) -> MembershipApplication | None:
     normalized = tracking_code_normalize(code or "")
     if normalized is None:
@@ -33,7 +38,7 @@ def track_lookup(*, code: str, birth_date: date) -> dict | None:
     app = application_track(code=code, birth_date=birth_date)
     if app is None:
         return None
-    explanation = str(EXPLANATIONS[app.status])
+    explanation = str(EXPLANATIONS[str(app.status)])
     if app.status == ApplicationStatus.INCOMPLETE:
         explanation += " " + ", ".join(str(DocumentKind(kind).label) + (f" ({person.first_name})" if person else "")
                                        for kind, person in missing_documents(app))

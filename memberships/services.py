@@ -6,6 +6,7 @@ naming the staff user) and dates the cover by memberships.dating."""
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,12 +27,15 @@ from .models import (
     ApplicationPerson,
     ApplicationStatus,
     ApplicationStatusChange,
+    DocumentFor,
     DocumentKind,
     MembershipApplication,
 )
+from .reference import required_documents_on
 
 logger = logging.getLogger("mutuelle.memberships")
 K, S = ApplicationKind, ApplicationStatus
+T = TypeVar("T")
 MAX_DOCUMENTS = 30
 
 
@@ -122,24 +126,19 @@ def _check_people(people: list[PersonInput], today: date) -> None:
 
 
 def required_documents(app: MembershipApplication) -> list[tuple[str, ApplicationPerson | None]]:
-    """What the application needs (reference: docs/memberships.md, Documents)."""
+    """What the application needs: the reference data (RequiredDocument) in force on the day it was received."""
+    rules = required_documents_on(app.received_on)
     needed: list[tuple[str, ApplicationPerson | None]] = []
-    if app.kind == K.NEW_MEMBER:
-        needed += [(DocumentKind.CIN, None), (DocumentKind.WORK_CERTIFICATE, None), (DocumentKind.BANK_DETAILS, None)]
-    if app.kind == K.STUDY_PERIOD:
-        needed.append((DocumentKind.SCHOOL_CERTIFICATE, None))
-    if app.kind == K.DISABILITY:
-        needed.append((DocumentKind.DISABILITY_CARD, None))
+    whole = {K.NEW_MEMBER: DocumentFor.APPLICANT, K.STUDY_PERIOD: DocumentFor.STUDY_PERIOD,
+             K.DISABILITY: DocumentFor.DISABILITY}.get(K(app.kind))
+    if whole:
+        needed += [(kind, None) for kind in rules.get(whole, [])]
     for person in app.people.all():
-        if person.relation == Relation.SPOUSE:
-            needed.append((DocumentKind.MARRIAGE_CERTIFICATE, person))
-        else:
-            needed.append((DocumentKind.BIRTH_CERTIFICATE, person))
-            over_21 = _age(person.birth_date, app.received_on) >= 21
-            if over_21 and person.student_until:
-                needed.append((DocumentKind.SCHOOL_CERTIFICATE, person))
-            if over_21 and person.disabled:
-                needed.append((DocumentKind.DISABILITY_CARD, person))
+        groups = [DocumentFor.SPOUSE] if person.relation == Relation.SPOUSE else [DocumentFor.CHILD]
+        if person.relation == Relation.CHILD and _age(person.birth_date, app.received_on) >= 21:
+            groups += [DocumentFor.STUDENT_OVER_21] if person.student_until else []
+            groups += [DocumentFor.DISABLED_OVER_21] if person.disabled else []
+        needed += [(kind, person) for group in groups for kind in rules.get(group, [])]
     return needed
 
 
@@ -149,7 +148,7 @@ def missing_documents(app: MembershipApplication) -> list[tuple[str, Application
             if (kind, person.pk if person else None) not in present]
 
 
-def _set_status(app: MembershipApplication, to: str, by, reason: str = "") -> None:
+def _set_status(app: MembershipApplication, to: str, by, reason: str = "", *, tell: bool = True) -> None:
     before = app.status
     if before == to:
         return
@@ -160,7 +159,17 @@ def _set_status(app: MembershipApplication, to: str, by, reason: str = "") -> No
     ApplicationStatusChange.objects.create(application=app, from_status=before, to_status=to,
                                            changed_by=by if getattr(by, "is_authenticated", False) else None,
                                            reason=reason[:300])
-    transaction.on_commit(lambda: _tell(app.pk, to))
+    if tell:
+        _announce(app, to)
+
+
+def _announce(app: MembershipApplication, status: str) -> None:
+    """A member with a web account: a notice of this transaction (its e-mail/SMS as he chose). Anyone else: an
+    e-mail/SMS once the transaction commits."""
+    from .notifications import notice_for
+
+    if not notice_for(app=app, status=status):
+        transaction.on_commit(lambda: _tell(app.pk, status))
 
 
 def _tell(app_id: int, status: str) -> None:
@@ -172,12 +181,12 @@ def _tell(app_id: int, status: str) -> None:
         logger.warning("application %s: notification failed", app_id, exc_info=True)
 
 
-def _by_completeness(app: MembershipApplication, by) -> None:
+def _by_completeness(app: MembershipApplication, by, *, tell: bool = True) -> None:
     missing = missing_documents(app)
     if missing and app.status == S.SUBMITTED:
-        _set_status(app, S.INCOMPLETE, by, "missing: " + ", ".join(kind for kind, _ in missing))
+        _set_status(app, S.INCOMPLETE, by, "missing: " + ", ".join(kind for kind, _ in missing), tell=tell)
     elif not missing and app.status == S.INCOMPLETE:
-        _set_status(app, S.SUBMITTED, by, "documents complete")
+        _set_status(app, S.SUBMITTED, by, "documents complete", tell=tell)
 
 
 def _store_documents(app: MembershipApplication, documents: list[DocumentInput], people: dict[int, ApplicationPerson]):
@@ -213,8 +222,8 @@ def _create(*, values: dict, people: list[PersonInput], documents: list[Document
                 cin=normalize_cin(person.cin) if person.cin else "", marriage_date=person.marriage_date,
                 student_until=person.student_until, disabled=person.disabled)
         _store_documents(app, documents, created)
-        _by_completeness(app, by)
-        transaction.on_commit(lambda: _tell(app.pk, S.SUBMITTED))
+        _by_completeness(app, by, tell=False)
+        _announce(app, app.status)  # one message: received, or received with documents missing
     return app
 
 
@@ -299,16 +308,23 @@ def user_may_decide(*, user, app: MembershipApplication) -> bool:
 
 
 def _add_person(by, member: Member, person: ApplicationPerson, start: date) -> None:
+    """The spouse or child as a beneficiary, not covered before `start` (the dating rule's answer)."""
     beneficiary = registry.beneficiary_add(
         by=by, member=member, relation=person.relation, first_name=person.first_name, last_name=person.last_name,
         birth_date=person.birth_date, sex=person.sex, cin=person.cin,
-        marriage_start=person.marriage_date and max(person.marriage_date, start) if person.relation == "spouse"
-        else None, disabled=person.disabled)
+        marriage_start=person.marriage_date if person.relation == Relation.SPOUSE else None,
+        disabled=person.disabled, covered_from=max(start, person.birth_date))
     if person.student_until and person.student_until >= start:
         registry.student_period_add(by=by, beneficiary=beneficiary, start=max(start, person.birth_date),
                                     end=person.student_until)
     person.beneficiary = beneficiary
     person.save(update_fields=["beneficiary"])
+
+
+def _required(value: T | None) -> T:
+    if value is None:  # the submit services always fill these for the kind concerned
+        raise ValidationError(_("This application lacks a fact its kind needs."), code="incomplete_facts")
+    return value
 
 
 @transaction.atomic
@@ -322,26 +338,30 @@ def application_approve(*, app: MembershipApplication, by) -> MembershipApplicat
                               code="not_submitted")
     people = list(app.people.all())
     if app.kind == K.NEW_MEMBER:
-        start = cover_start(event=app.took_office_on, received_on=app.received_on)
+        start = cover_start(event=_required(app.took_office_on), received_on=app.received_on)
         member = registry.member_create(
             by=by, cin=app.cin, first_name=app.first_name, last_name=app.last_name, first_name_ar=app.first_name_ar,
-            last_name_ar=app.last_name_ar, birth_date=app.birth_date, sex=app.sex, employer=app.employer,
+            last_name_ar=app.last_name_ar, birth_date=_required(app.birth_date), sex=app.sex, employer=app.employer,
             grade=app.grade, phone=app.phone, email=app.email, iban=app.iban, home_unit=app.home_unit)
         registry.affiliation_add(by=by, member=member, start=start, complementary=True)
         for person in people:
             _add_person(by, member, person, start)
         app.member = member
     elif app.kind in (K.ADD_SPOUSE, K.ADD_CHILD):
+        # Cover from the marriage or the birth when the request is received within 90 days of it, else from
+        # the day it is received (spec, Deciding): a child added on day 91 is not covered before that day.
         person = people[0]
-        event = person.marriage_date if person.relation == "spouse" and person.marriage_date else person.birth_date
+        event = person.marriage_date if person.relation == Relation.SPOUSE and person.marriage_date \
+            else person.birth_date
         start = cover_start(event=event, received_on=app.received_on)
-        _add_person(by, app.member, person, start)
+        _add_person(by, _required(app.member), person, start)
     elif app.kind == K.STUDY_PERIOD:
-        start = cover_start(event=app.period_start, received_on=app.received_on)
-        registry.student_period_add(by=by, beneficiary=app.target, start=start, end=app.period_end)
+        start = cover_start(event=_required(app.period_start), received_on=app.received_on)
+        registry.student_period_add(by=by, beneficiary=_required(app.target), start=start,
+                                    end=_required(app.period_end))
     else:
         start = app.received_on
-        registry.beneficiary_update(by=by, beneficiary=app.target, disabled=True)
+        registry.beneficiary_update(by=by, beneficiary=_required(app.target), disabled=True)
     app.covered_from, app.decided_by, app.decided_at = start, by, timezone.now()
     app.save(update_fields=["member", "covered_from", "decided_by", "decided_at"])
     _set_status(app, S.APPROVED, by, f"approved, covered from {start}")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("desk/memberships/<int:pk>/decide/", views.desk_decide, name="desk_decide"),
     path("desk/memberships/<int:pk>/letter.pdf", views.desk_letter, name="desk_letter"),
     path("me/memberships/", views.member_requests, name="member_requests"),
+    path("me/memberships/<int:pk>/", views.member_request, name="member_request"),
 ]

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.views.common import desk_required, member_required
+from members.models import Member
 
 from .forms import ApplicationForm, DecisionForm, DeskApplicationForm, DocumentForm, MemberRequestForm, PeopleFormSet
 from .letter import activation_letter_pdf
 from .models import ApplicationStatus, DocumentKind, MembershipApplication
-from .selectors import applications_for_staff
+from .selectors import applications_for_member, applications_for_staff
 from .services import (
     DocumentInput,
     application_approve,
@@ -25,6 +26,10 @@ from .services import (
     missing_documents,
     user_may_decide,
 )
+
+
+def _member(request: HttpRequest) -> Member:
+    return request.member  # type: ignore[attr-defined]  # set by member_required
 
 
 def _spread(error: ValidationError, form) -> None:
@@ -154,7 +159,7 @@ def desk_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def member_requests(request: HttpRequest) -> HttpResponse:
-    member = request.member
+    member = _member(request)
     children = list(member.beneficiaries.filter(relation="child"))
     form = MemberRequestForm(children=children)
     people = PeopleFormSet(prefix="people")
@@ -178,6 +183,33 @@ def member_requests(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Request %(code)s sent.") % {"code": app.tracking_code_display})
                 return redirect("memberships:member_requests")
-    apps = member.applications.order_by("-created_at")
+    apps = applications_for_member(member=member)
     return render(request, "memberships/member_requests.html", {"form": form, "people": people, "apps": apps},
                   status=400 if request.method == "POST" else 200)
+
+
+@member_required
+def member_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the member's own requests: documents, the status timeline, the decision and its reason; a missing
+    scan can be added here. Another member's request is not found (404)."""
+    app = get_object_or_404(applications_for_member(member=_member(request)).select_related("target"), pk=pk)
+    people = list(app.people.all())
+    document_form = DocumentForm(people=people)
+    if request.method == "POST":
+        document_form = DocumentForm(request.POST, request.FILES, people=people)
+        if document_form.is_valid():
+            person = next((p for p in people if p.pk == document_form.cleaned_data["person"]), None)
+            try:
+                document_add(app=app, by=request.user, kind=document_form.cleaned_data["kind"],
+                             upload=document_form.cleaned_data["scan"], person=person)
+            except ValidationError as error:
+                _spread(error, document_form)
+            else:
+                messages.success(request, _("Document added."))
+                return redirect("memberships:member_request", pk=pk)
+    return render(request, "memberships/member_request.html", {
+        "app": app, "people": people, "document_form": document_form,
+        "documents": app.documents.select_related("person"),
+        "timeline": app.status_changes.all(),
+        "missing": [(DocumentKind(kind).label, person) for kind, person in missing_documents(app)]},
+        status=400 if request.method == "POST" else 200)

@@ -211,6 +211,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("claims.api.urls")),
     path("", include("units.api.urls")),
     path("", include("provident.api.urls")),
+    path("", include("memberships.api.urls")),
     path("", include("partners.api.urls")),
 ]
 

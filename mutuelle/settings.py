@@ -282,7 +282,10 @@ SPECTACULAR_SETTINGS = {
         ("claims.models.files", "DocumentKind")]}
     | {"ProvidentStatusEnum": "provident.models.RequestStatus", "HeirRelationEnum": "provident.models.HeirRelation",
        "ProvidentDocumentKindEnum": "provident.models.DocumentKind",
-       "ClaimChannelEnum": "claims.models.files.Channel", "ProvidentChannelEnum": "provident.models.RequestChannel"},
+       "ClaimChannelEnum": "claims.models.files.Channel", "ProvidentChannelEnum": "provident.models.RequestChannel"}
+    | {f"Membership{name}Enum": f"memberships.models.{choices}" for name, choices in [
+        ("Status", "ApplicationStatus"), ("Kind", "ApplicationKind"), ("DocumentKind", "DocumentKind"),
+        ("PersonRelation", "PersonRelation")]},
 }
 
 # Production hardening, switched on by SECURE=true (docker-compose sets it).

@@ -58,6 +58,9 @@ def eligibility(beneficiary: BeneficiaryFacts, on: date, reference: ReferenceDat
     if beneficiary.relation == "member":
         return Eligibility(True, reasons.MEMBER, None)
 
+    if beneficiary.covered_from is not None and on < beneficiary.covered_from:
+        return Eligibility(False, reasons.NOT_YET_COVERED, None)
+
     if beneficiary.relation == "spouse":
         if beneficiary.marriage_end is None:
             return Eligibility(True, reasons.SPOUSE_MARRIED, None)

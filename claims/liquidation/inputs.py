@@ -106,13 +106,16 @@ class AffiliationPeriod:
 
 @dataclass(frozen=True, slots=True)
 class BeneficiaryFacts:
-    """The person the file is for. Student periods are (first day, last day), both included."""
+    """The person the file is for. Student periods are (first day, last day), both included. `covered_from`:
+    a spouse or child added late (memberships: a request received more than 90 days after the marriage or
+    birth) is not covered before that day; None when no such limit."""
 
     relation: Relation
     birth_date: date
     marriage_end: date | None = None
     student_periods: tuple[tuple[date, date], ...] = ()
     disabled: bool = False
+    covered_from: date | None = None
 
     def __post_init__(self) -> None:
         if self.relation not in RELATIONS:

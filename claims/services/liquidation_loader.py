@@ -159,9 +159,10 @@ class BeneficiaryContext:
 
 
 def _facts(relation: str, birth_date: date, marriage_end: date | None, disabled: bool,
-           student_periods: Iterable[tuple[date, date]] = ()) -> BeneficiaryFacts:
+           student_periods: Iterable[tuple[date, date]] = (), covered_from: date | None = None) -> BeneficiaryFacts:
     return BeneficiaryFacts(relation=relation, birth_date=birth_date, marriage_end=marriage_end,
-                            student_periods=tuple(sorted(student_periods)), disabled=disabled)
+                            student_periods=tuple(sorted(student_periods)), disabled=disabled,
+                            covered_from=covered_from)
 
 
 def beneficiaries_lock(*, beneficiary_ids: Iterable[int], skip_locked: bool = False) -> dict[int, BeneficiaryContext]:
@@ -172,11 +173,11 @@ def beneficiaries_lock(*, beneficiary_ids: Iterable[int], skip_locked: bool = Fa
         Beneficiary.objects.select_for_update(skip_locked=skip_locked)
         .filter(pk__in=list(beneficiary_ids))
         .order_by("pk")
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from")
     )
     return {
-        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
-        for pk, member_id, relation, birth, marriage_end, disabled in rows
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
+        for pk, member_id, relation, birth, marriage_end, disabled, covered in rows
     }
 
 
@@ -184,11 +185,11 @@ def beneficiaries_read(*, beneficiary_ids: Iterable[int]) -> dict[int, Beneficia
     """Same as `beneficiaries_lock` without the lock (the estimate reads, never prices for real)."""
 
     rows = Beneficiary.objects.filter(pk__in=list(beneficiary_ids)).values_list(
-        "pk", "member_id", "relation", "birth_date", "marriage_end", "disabled"
+        "pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from"
     )
     return {
-        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
-        for pk, member_id, relation, birth, marriage_end, disabled in rows
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
+        for pk, member_id, relation, birth, marriage_end, disabled, covered in rows
     }
 
 
@@ -277,7 +278,7 @@ def facts_complete(contexts: dict[int, BeneficiaryContext], reference: Reference
         for beneficiary_id, periods in students.items():
             facts = contexts[beneficiary_id].facts
             contexts[beneficiary_id].facts = _facts(facts.relation, facts.birth_date, facts.marriage_end,
-                                                    facts.disabled, periods)
+                                                    facts.disabled, periods, facts.covered_from)
 
     agreements: dict[int, tuple[int, date, date, set[str]]] = {}
     if need_agreements is None:
@@ -323,11 +324,11 @@ def beneficiary_of_claim_lock(*, claim_id: int) -> dict[int, BeneficiaryContext]
     rows = (
         Beneficiary.objects.select_for_update(of=("self",))
         .filter(claim_files__pk=claim_id)
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from")
     )
     return {
-        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
-        for pk, member_id, relation, birth, marriage_end, disabled in rows
+        pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
+        for pk, member_id, relation, birth, marriage_end, disabled, covered in rows
     }
 
 
@@ -339,12 +340,14 @@ def beneficiary_of_claim_lock_stamped(*, claim_id: int) -> tuple[dict[int, Benef
         Beneficiary.objects.select_for_update(of=("self",))
         .filter(claim_files__pk=claim_id)
         .annotate(reference_version=RawSQL(f"({reference_version_sql()})", []))
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "reference_version")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from",
+                     "reference_version")
     )
     contexts: dict[int, BeneficiaryContext] = {}
     stamp = None
-    for pk, member_id, relation, birth, marriage_end, disabled, version in rows:
-        contexts[pk] = BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled))
+    for pk, member_id, relation, birth, marriage_end, disabled, covered, version in rows:
+        contexts[pk] = BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled,
+                                                                covered_from=covered))
         stamp = version
     return contexts, stamp
 

@@ -115,6 +115,14 @@ MATRIX = [
     ("get", "/api/v1/provident-requests/", None, ANY_STAFF),
     ("get", "/api/v1/provident-requests/{provident}/", None, UNIT_SCOPED),
     ("post", "/api/v1/provident-requests/{provident}/approve/", {}, _row(401, 403, 403, 403, 403, 200, 200)),
+    ("get", "/api/v1/me/membership-requests/", None, MEMBERS_ONLY),
+    ("get", "/api/v1/me/membership-requests/{membership_request}/", None, MEMBER_OWN),
+    ("post", "/api/v1/me/membership-requests/", "STUDY_PERIOD", _row(401, 201, 400, 403, 403, 403, 403)),
+    ("get", "/api/v1/membership-applications/", None, ANY_STAFF),
+    ("get", "/api/v1/membership-applications/{membership_request}/", None, UNIT_SCOPED),
+    # a unit's agents and managers decide for their unit, administrators for all; liquidators only read
+    ("post", "/api/v1/membership-applications/{membership_request}/approve/", None,
+     _row(401, 403, 403, 200, 404, 403, 200)),
     ("post", "/api/v1/members/{member}/affiliations/", {"start": "1990-01-01", "end": "1999-12-31"}, REGISTRY_CREATE),
     ("patch", "/api/v1/members/{member}/affiliations/{affiliation}/", {"complementary": False}, REGISTRY_WRITE),
     # API tokens: each account lists and revokes its own only ({token_a}: another client's token of member A).
@@ -173,6 +181,20 @@ def _partners(cast) -> tuple[dict, dict]:
                    "provider_invoice": chu.invoices.get().pk}
 
 
+def _membership_request(side) -> int:
+    """Member A asked (at unit X's desk) to add a newborn, with the birth certificate: waiting for a decision."""
+    from django.utils import timezone
+
+    from memberships.services import DocumentInput, PersonInput, member_request_submit
+    from tests.claims.factories import upload
+
+    today = timezone.localdate()
+    return member_request_submit(
+        channel="front_desk", by=side.agent, member=side.member, kind="add_child", received_on=today,
+        person=PersonInput(relation="child", first_name="Rayan", last_name="A", birth_date=today, sex="M"),
+        documents=[DocumentInput("birth_certificate", upload("birth.pdf"), 1)]).pk
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     x = cast.x
@@ -193,6 +215,7 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
         member=x.member, benefit="RETIREMENT", event_date=today, received_on=today, channel="front_desk",
         unit=x.unit, status="in_review", amount="15000.00").pk
     objects |= _partners(cast)[1]
+    objects["membership_request"] = _membership_request(x)
     mine = x.member.beneficiaries.get(relation="member").pk
     other = cast.y.member.beneficiaries.get(relation="member").pk
     line = {"act": "C", "care_date": "2025-03-10", "quantity": 1, "billed_amount": "100.00"}
@@ -207,6 +230,8 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
                        "sex": "F"},
         "NEW_CHILD": {"relation": "child", "first_name": "Sara", "last_name": "A", "birth_date": "2003-01-01",
                       "sex": "F"},
+        "STUDY_PERIOD": {"kind": "study_period", "target": period.beneficiary_id, "period_start": "2030-09-01",
+                         "period_end": "2031-07-31"},
         "COVERAGE": {"membership_number": x.member.membership_number, "birth_date": x.member.birth_date.isoformat(),
                      "on": "2026-01-05"},
     }

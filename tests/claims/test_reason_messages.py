@@ -30,6 +30,7 @@ def test_every_reason_code_has_a_message() -> None:
         "CHILD_STUDENT",
         "CHILD_DISABLED",
         "CHILD_OVER_AGE",
+        "NOT_YET_COVERED",
     }
 
 

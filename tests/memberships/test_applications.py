@@ -164,7 +164,8 @@ def test_a_spouse_added_late_is_covered_from_the_request_and_a_study_period_from
                                 person=spouse, received_on=date(2026, 6, 1),
                                 documents=[DocumentInput("marriage_certificate", upload("m.pdf"), 1)])
     application_approve(app=app, by=staff(sefrou))
-    assert member.beneficiaries.get(relation="spouse").marriage_start == date(2026, 6, 1)
+    spouse = member.beneficiaries.get(relation="spouse")
+    assert (spouse.marriage_start, spouse.covered_from) == (date(2026, 1, 10), date(2026, 6, 1))
 
     child = member.beneficiaries.create(relation="child", first_name="Omar", last_name="X",
                                         birth_date=date(2004, 2, 1), sex="M")
