@@ -66,4 +66,6 @@ def test_seed_demo_has_a_membership_application_in_each_state(demo_data):
     from memberships.models import ApplicationStatus, MembershipApplication
 
     assert set(MembershipApplication.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
-    assert MembershipApplication.objects.get(status="approved").member.affiliations.exists()
+    assert MembershipApplication.objects.get(kind="new_member", status="approved").member.affiliations.exists()
+    requests = MembershipApplication.objects.exclude(kind="new_member").filter(member__user__isnull=False)
+    assert set(requests.values_list("kind", "status")) == {("add_child", "approved"), ("study_period", "incomplete")}

@@ -230,6 +230,7 @@ MATRIX: dict[str, Row] = {
     "memberships:desk_decide": row("POST", "application", "login 404 404 ok 404 404 ok"),  # the unit decides
     "memberships:desk_letter": row("GET", "approved_application", DESK_X_OBJECT),
     "memberships:member_requests": row("GET", "", MEMBER_ONLY),
+    "memberships:member_request": row("GET", "approved_application", MEMBER_A_OBJECT),
     # partner providers' portal
     "partners:portal": row("GET", "", PARTNER),
     "partners:agreements": row("GET", "", PARTNER),
