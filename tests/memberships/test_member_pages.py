@@ -96,7 +96,8 @@ def test_each_step_of_a_members_request_is_a_notice_in_his_language(sefrou, djan
     assert all(n.link == f"/me/memberships/{app.pk}/" and n.deliver for n in notices)
     with translation.override("fr"):
         text = notice_text(notices[-1].code, notices[-1].params)
-    assert text == f"Demande {app.tracking_code_display} (Ajouter un enfant) acceptée : couvert à partir du 2 octobre 2026."
+    assert text == (f"Demande {app.tracking_code_display} (Ajouter un enfant) acceptée : couvert à partir du "
+                    "2 octobre 2026.")
     with translation.override("ar"):
         assert "تمت الموافقة" in notice_text(notices[-1].code, notices[-1].params)
 
