@@ -367,7 +367,7 @@ def beneficiary_of_claim_lock_full(*, claim_id: int) -> tuple[dict[int, Benefici
     agreement, agreement_acts = q(AgreementRow._meta.db_table), q(AgreementRow.acts.through._meta.db_table)
     act_table = q(ActRow._meta.db_table)
     sql = f"""
-        SELECT b.id, b.member_id, b.relation, b.birth_date, b.marriage_end, b.disabled,
+        SELECT b.id, b.member_id, b.relation, b.birth_date, b.marriage_end, b.disabled, b.covered_from,
                ({reference_version_sql()}) AS reference_version,
                (SELECT json_agg(json_build_array(a.start, a."end", a.complementary) ORDER BY a.start, a.id)
                   FROM {affiliation} a WHERE a.member_id = b.member_id),
@@ -386,9 +386,11 @@ def beneficiary_of_claim_lock_full(*, claim_id: int) -> tuple[dict[int, Benefici
         rows = cursor.fetchall()
     contexts: dict[int, BeneficiaryContext] = {}
     stamp = None
-    for pk, member_id, relation, birth, marriage_end, disabled, version, affiliations, students, agreements in rows:
+    for (pk, member_id, relation, birth, marriage_end, disabled, covered, version, affiliations, students,
+         agreements) in rows:
         periods = [(_day(start), _day(end)) for start, end in students or ()] if relation == "child" else []
-        context = BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, periods))
+        context = BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, periods,
+                                                           covered))
         context.affiliations = [AffiliationPeriod(_day(start), _day(end), complementary)
                                 for start, end, complementary in affiliations or ()]
         context.agreements = [PriorAgreement(frozenset(codes or ()), _day(start), _day(end))
