@@ -73,6 +73,8 @@ def test_no_english_sentence_on_the_arabic_member_pages(client):
             f"/me/claims/{draft.pk}/estimate/"]
     urls += [f"/me/claims/{pk}/" for pk in member.claim_files.exclude(pk=draft.pk).values_list("pk", flat=True)]
     urls += [f"/me/changes/{pk}/" for pk in member.change_requests.values_list("pk", flat=True)]
+    urls += [f"/me/memberships/{pk}/" for pk in member.applications.values_list("pk", flat=True)]
+    assert member.applications.count() == 2  # the demo's membership requests of this member are read too
     leaks = {}
     for url in urls:
         response = client.get(url)
