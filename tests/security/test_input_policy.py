@@ -79,9 +79,8 @@ def test_a_nul_in_an_api_query_is_a_json_400(cast, url):  # noqa: F811
 
 def test_a_nul_in_a_form_field_or_a_cookie_is_refused_too(cast):  # noqa: F811
     assert_page_refusal(site().post("/track/", {"code": "AB\x00CD", "birth_date": "1980-01-01"}))
-    client = site()
-    client.cookies["sessionid"] = "abc\x00def"
-    assert_page_refusal(client.get("/"))
+    # Raw header: Python's cookie jar refuses to hold a control character (Debian's 3.11 since a security fix).
+    assert_page_refusal(site().get("/", HTTP_COOKIE="sessionid=abc\x00def"))
 
 
 def test_the_refusal_page_speaks_the_callers_language(db):
