@@ -83,3 +83,33 @@ def test_no_english_sentence_on_the_arabic_member_pages(client):
         if found:
             leaks[url] = found
     assert leaks == {}
+
+
+@pytest.mark.django_db
+def test_no_english_sentence_on_the_arabic_staff_pages(client, django_user_model):
+    """The desk's and the liquidator's pages too: file pages with their history, the member file, the queues."""
+    call_command("seed_demo", with_claims=True, verbosity=0)
+    for pk in ClaimFile.objects.filter(status=ClaimStatus.RECEIVED).values_list("pk", flat=True):
+        claim_liquidate(claim_id=pk)
+    member = Member.objects.get(membership_number=MEMBER)
+    leaks = {}
+    pages = {
+        f"agent.{member.home_unit.code}": ["/desk/", "/desk/claims/", "/desk/appointments/", "/desk/changes/",
+                                           "/desk/agreements/", "/desk/lab-orders/", f"/desk/members/{member.pk}/"]
+        + [f"/desk/claims/{pk}/" for pk in member.claim_files.values_list("pk", flat=True)],
+        "liquidator": ["/review/", "/review/payments/", "/review/agreements/"]
+        + [f"/review/{pk}/" for pk in ClaimFile.objects.filter(status=ClaimStatus.IN_REVIEW).values_list("pk",
+                                                                                                      flat=True)],
+    }
+    for username, urls in pages.items():
+        user = django_user_model.objects.get(username=username)
+        user.language = "ar"
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            found = english_sentences(_text(response.content.decode()))
+            if found:
+                leaks[url] = found
+    assert leaks == {}
