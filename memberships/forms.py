@@ -98,6 +98,10 @@ class MemberRequestForm(StyledForm):
         self.fields["target"].choices = [("", "—")] + [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
 
 
+class DeskMemberRequestForm(MemberRequestForm):
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+
+
 class DecisionForm(StyledForm):
     reason = forms.CharField(label=_("Reason (required to reject)"), max_length=300, required=False)
 

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.views.common import desk_required, member_required
 from members.models import Member
 
-from .forms import ApplicationForm, DecisionForm, DeskApplicationForm, DocumentForm, MemberRequestForm, PeopleFormSet
+from .forms import (
+    ApplicationForm,
+    DecisionForm,
+    DeskApplicationForm,
+    DeskMemberRequestForm,
+    DocumentForm,
+    MemberRequestForm,
+    PeopleFormSet,
+)
 from .letter import activation_letter_pdf
 from .models import ApplicationStatus, DocumentKind, MembershipApplication
 from .selectors import applications_for_member, applications_for_staff
@@ -157,6 +165,29 @@ def desk_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _request_post(request: HttpRequest, *, member: Member, form, people, channel: str,
+                  received_on=None) -> MembershipApplication | None:
+    """Parses a member's request (the member's page or a desk's) and files it; None when the input is refused."""
+    if not (form.is_valid() and people.is_valid()):
+        return None
+    data = form.cleaned_data
+    try:
+        persons, documents = _people(people)
+        if data.get("scan"):
+            kind = "disability_card" if data["kind"] == "disability" else "school_certificate"
+            documents.append(DocumentInput(kind=kind, upload=data["scan"]))
+        target = member.beneficiaries.filter(pk=data["target"], relation="child").first() if data["target"] \
+            else None
+        return member_request_submit(
+            channel=channel, by=request.user, member=member, kind=data["kind"],
+            person=persons[0] if persons else None, target=target, period_start=data.get("period_start"),
+            period_end=data.get("period_end"), documents=documents, language=request.LANGUAGE_CODE[:2],
+            received_on=received_on)
+    except ValidationError as error:
+        _spread(error, form)
+    return None
+
+
 @member_required
 def member_requests(request: HttpRequest) -> HttpResponse:
     member = _member(request)
@@ -166,26 +197,37 @@ def member_requests(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = MemberRequestForm(request.POST, request.FILES, children=children)
         people = PeopleFormSet(request.POST, request.FILES, prefix="people")
-        if form.is_valid() and people.is_valid():
-            data = form.cleaned_data
-            try:
-                persons, documents = _people(people)
-                if data.get("scan"):
-                    kind = "disability_card" if data["kind"] == "disability" else "school_certificate"
-                    documents.append(DocumentInput(kind=kind, upload=data["scan"]))
-                target = next((c for c in children if c.pk == data["target"]), None)
-                app = member_request_submit(
-                    channel="online", by=request.user, member=member, kind=data["kind"],
-                    person=persons[0] if persons else None, target=target, period_start=data.get("period_start"),
-                    period_end=data.get("period_end"), documents=documents, language=request.LANGUAGE_CODE[:2])
-            except ValidationError as error:
-                _spread(error, form)
-            else:
-                messages.success(request, _("Request %(code)s sent.") % {"code": app.tracking_code_display})
-                return redirect("memberships:member_requests")
+        app = _request_post(request, member=member, form=form, people=people, channel="online")
+        if app is not None:
+            messages.success(request, _("Request %(code)s sent.") % {"code": app.tracking_code_display})
+            return redirect("memberships:member_request", pk=app.pk)
     apps = applications_for_member(member=member)
     return render(request, "memberships/member_requests.html", {"form": form, "people": people, "apps": apps},
                   status=400 if request.method == "POST" else 200)
+
+
+@desk_required
+def desk_member_request(request: HttpRequest) -> HttpResponse:
+    """A member's request handed in at a desk: find the member by his membership number, then the same form as
+    his own page, with the date received (which may be earlier than today)."""
+    number = (request.GET.get("member") or request.POST.get("member") or "").strip()
+    member = Member.objects.filter(membership_number=number).first() if number else None
+    if member is None:
+        return render(request, "memberships/desk_member_request.html", {"member": None, "number": number},
+                      status=404 if number else 200)
+    children = list(member.beneficiaries.filter(relation="child"))
+    form = DeskMemberRequestForm(children=children, initial={"received_on": timezone.localdate()})
+    people = PeopleFormSet(prefix="people")
+    if request.method == "POST":
+        form = DeskMemberRequestForm(request.POST, request.FILES, children=children)
+        people = PeopleFormSet(request.POST, request.FILES, prefix="people")
+        app = _request_post(request, member=member, form=form, people=people, channel="front_desk",
+                            received_on=form.cleaned_data.get("received_on") if form.is_valid() else None)
+        if app is not None:
+            return redirect("memberships:desk_detail", pk=app.pk)
+    return render(request, "memberships/desk_member_request.html", {
+        "member": member, "number": number, "form": form, "people": people},
+        status=400 if request.method == "POST" else 200)
 
 
 @member_required

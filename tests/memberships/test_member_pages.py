@@ -144,3 +144,33 @@ def test_the_completeness_check_follows_the_list_in_force_on_the_day_received(se
                                   person=spouse, documents=[DocumentInput("marriage_certificate", upload("m.pdf"), 1)],
                                   received_on=date(2026, 11, 1))
     assert (before.status, after.status) == ("submitted", "incomplete")
+
+
+def test_example_3_through_the_desk_pages_a_child_added_49_days_after_birth_is_covered_from_birth(client, sefrou):
+    lb.reference()
+    member = _member(sefrou, "amina")
+    agent = staff(sefrou)
+    client.force_login(agent)
+    assert client.get("/desk/memberships/requests/new/?member=0000000000").status_code == 404
+    assert member.first_name in client.get(f"/desk/memberships/requests/new/?member={member.membership_number}")\
+        .content.decode()
+    registered = client.post("/desk/memberships/requests/new/", {
+        "member": member.membership_number, "kind": "add_child", "received_on": "2026-11-20",
+        "people-TOTAL_FORMS": "4", "people-INITIAL_FORMS": "0", "people-0-relation": "child",
+        "people-0-first_name": "Rayan", "people-0-last_name": "X", "people-0-sex": "M",
+        "people-0-birth_date": "2026-10-02", "people-0-certificate": upload("birth.pdf")})
+    assert registered.status_code == 302, registered.content.decode()[:3000]
+    app = MembershipApplication.objects.get(member=member)
+    assert (app.channel, app.received_on, app.status) == ("front_desk", date(2026, 11, 20), "submitted")
+
+    client.post(f"/desk/memberships/{app.pk}/decide/", {"decision": "approve"})
+
+    app.refresh_from_db()
+    child = member.beneficiaries.get(first_name="Rayan")
+    assert (app.status, app.covered_from, child.covered_from) == ("approved", date(2026, 10, 2), date(2026, 10, 2))
+    from claims.services.liquidation import claim_liquidate
+
+    claim = lb.received_file(child, [lb.consultation(day=date(2026, 10, 5))], received_on=date(2026, 11, 25))
+    claim_liquidate(claim_id=claim.pk)
+    claim.refresh_from_db()
+    assert claim.status == "liquidated" and claim.total_reimbursed > 0

@@ -226,6 +226,7 @@ MATRIX: dict[str, Row] = {
     "memberships:apply": row("GET", "", PUBLIC),
     "memberships:desk_list": row("GET", "", DESK),
     "memberships:desk_apply": row("GET", "", DESK),
+    "memberships:desk_member_request": row("GET", "", DESK),
     "memberships:desk_detail": row("GET", "application", DESK_X_OBJECT),
     "memberships:desk_decide": row("POST", "application", "login 404 404 ok 404 404 ok"),  # the unit decides
     "memberships:desk_letter": row("GET", "approved_application", DESK_X_OBJECT),
