@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Appointment, LabOrder, Service, ServiceUnit, Slot, StaffAssignment, Visit
+from .models import Appointment, LabOrder, OpeningHours, Service, ServiceUnit, Slot, StaffAssignment, Visit
 
 
 @admin.register(Service)
@@ -17,12 +17,19 @@ class StaffAssignmentInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class OpeningHoursInline(admin.TabularInline):
+    """The unit manager edits them in the hours page (units:opening_hours); the admin may too, here."""
+
+    model = OpeningHours
+    extra = 0
+
+
 @admin.register(ServiceUnit)
 class ServiceUnitAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name_fr", "city", "region", "opened_on", "phone"]
     search_fields = ["code", "name_fr", "name_ar", "city"]
     filter_horizontal = ["services"]
-    inlines = [StaffAssignmentInline]
+    inlines = [OpeningHoursInline, StaffAssignmentInline]
 
 
 @admin.register(StaffAssignment)

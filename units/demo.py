@@ -1,9 +1,10 @@
 """Demo data of the units: the three units of docs/domain.md with their real facts, and the services catalogue."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from .models import Service, ServiceUnit
+from .services_hours import unit_opening_hours_set
 
 SERVICES = [
     ("claim_reception", "Reception and registration of sickness files",
@@ -20,7 +21,9 @@ SERVICES = [
     ("reception", "Reception and orientation", "Accueil et orientation", "إستقبال وتوجيه المنخرطين والمرتفقين", False),
 ]
 
-HOURS = {"opening_hours": "Lun–Ven 08:30–16:30", "opening_hours_ar": "من الإثنين إلى الجمعة 08:30–16:30"}
+# The public administration's week (Monday to Friday, 08:30 to 16:30, continuous day), as the units published it.
+WEEK = [(weekday, time(8, 30), time(16, 30)) for weekday in range(5)]
+HOURS = {"taounate": WEEK, "sefrou": WEEK, "essaouira": WEEK}
 
 UNITS = [
     {
@@ -31,7 +34,6 @@ UNITS = [
         "latitude": Decimal("34.536000"), "longitude": Decimal("-4.640000"), "opened_on": date(2025, 4, 15),
         "plot_area_m2": 219, "built_area_m2": 113, "floors": "Rez-de-chaussée + 1er étage", "staff_count": 14,
         "members_served": 4300, "phone": "+212535000001",
-        **HOURS,
     },
     {
         "code": "sefrou", "name_fr": "Unité de services de Sefrou",
@@ -39,7 +41,7 @@ UNITS = [
         "address": "Hay Rfaif, centre-ville", "address_ar": "حي الرفايف، وسط المدينة",
         "latitude": Decimal("33.830000"), "longitude": Decimal("-4.830000"), "opened_on": date(2025, 4, 16),
         "plot_area_m2": None, "built_area_m2": 102, "floors": "", "staff_count": 6, "members_served": None,
-        "phone": "+212535000002", **HOURS,
+        "phone": "+212535000002",
     },
     {
         "code": "essaouira", "name_fr": "Unité de services d'Essaouira",
@@ -47,7 +49,7 @@ UNITS = [
         "region": "Marrakech-Safi", "address": "", "address_ar": "",  # opened in April 2025, day not public
         "latitude": Decimal("31.510000"), "longitude": Decimal("-9.770000"), "opened_on": None,
         "plot_area_m2": None, "built_area_m2": 160, "floors": "", "staff_count": 11, "members_served": None,
-        "phone": "+212524000003", **HOURS,
+        "phone": "+212524000003",
     },
 ]
 
@@ -65,6 +67,8 @@ def seed_units() -> list[ServiceUnit]:
             key: value for key, value in facts.items() if key != "code"})
         if set(unit.services.all()) != set(services):
             unit.services.set(services)
+        if not unit.opening_hours.exists():  # a manager's own hours survive a second seeding
+            unit_opening_hours_set(unit=unit, by=None, periods=HOURS[unit.code])
         units.append(unit)
     return units
 

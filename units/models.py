@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,8 +44,6 @@ class ServiceUnit(models.Model):
     staff_count = models.PositiveIntegerField(_("staff headcount"), null=True, blank=True)
     members_served = models.PositiveIntegerField(_("members served (approx.)"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    opening_hours_ar = models.CharField(_("opening hours (Arabic)"), max_length=200, blank=True)
     services = models.ManyToManyField(Service, related_name="units", blank=True, verbose_name=_("services"))
     history = HistoricalRecords(m2m_fields=[services])
 
@@ -56,6 +55,32 @@ class ServiceUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name_fr
+
+
+class OpeningHours(models.Model):
+    """One period a unit is open on one day of the week (0 = Monday, as Python counts); a day may have several
+    (morning and afternoon), a day with none is closed. Shown in the reader's language (units.selectors.opening_week);
+    edited by the unit's manager (units.services.unit_opening_hours_set), each change recorded in the history."""
+
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.CASCADE, related_name="opening_hours",
+                             verbose_name=_("service unit"))
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=sorted(WEEKDAYS.items()))
+    opens = models.TimeField(_("opens at"))
+    closes = models.TimeField(_("closes at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["unit", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="opening_hours_close_after_open"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday_in_week"),
+            models.UniqueConstraint(fields=["unit", "weekday", "opens"], name="one_opening_period_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class StaffRole(models.TextChoices):

@@ -43,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     FRONT_DESK: _FRONT_DESK,
     UNIT_MANAGER: _FRONT_DESK + (
         "units.view_unit_dashboard", "units.change_serviceunit", "units.view_staffassignment",
+        # the unit's opening hours (units/0006_opening_hours): its own units only (units.scoping.hours_units_for)
+        "units.view_openinghours", "units.add_openinghours", "units.change_openinghours",
+        "units.delete_openinghours",
     ),
     LIQUIDATOR: (
         "members.view_member", "members.view_beneficiary", "members.view_affiliationperiod",
@@ -87,7 +90,8 @@ def roles_of(user) -> set[str]:
 # --- where each role lands, what its menu shows ------------------------------------------------------------------
 
 LANDING_ORDER = ((ADMIN, "admin:index"), (UNIT_MANAGER, "units:dashboard"), (LIQUIDATOR, "claims:review_list"),
-                 (FRONT_DESK, "units:desk"), (PROVIDER, "partners:portal"), (MEMBER, "dashboard"))
+                 (FRONT_DESK, "units:desk"), (PROVIDENT_OFFICER, "provident:review_list"),
+                 (PROVIDER, "partners:portal"), (MEMBER, "dashboard"))
 
 _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")),
               ("units:appointments", _("Appointments")), ("units:lab_orders", _("Denture lab")),
@@ -101,13 +105,14 @@ MENUS: dict[str, list[tuple[str, Promise]]] = {
              ("provident:member_list", _("Provident allowances")),
              ("memberships:member_requests", _("My family's cover"))],
     FRONT_DESK: _DESK_MENU,
-    UNIT_MANAGER: [("units:dashboard", _("Dashboard")), ("units:staff", _("Unit staff"))] + _DESK_MENU,
+    UNIT_MANAGER: [("units:dashboard", _("Dashboard")), ("units:staff", _("Unit staff")),
+                   ("units:opening_hours", _("Opening hours"))] + _DESK_MENU,
     LIQUIDATOR: [("claims:review_list", _("Review")), ("provident:review_list", _("Provident requests to review")),
                  ("claims:agreement_list", _("Prior agreements")),
                  ("claims:payment_list", _("Payment batches")), ("claims:desk_claims", _("Claim files")),
                  ("units:dashboard", _("Dashboard"))],
-    PROVIDENT_OFFICER: [("provident:review_list", _("Provident requests to review")),
-                        ("provident:desk_list", _("Social provident"))],
+    # the desk's provident list is the unit's (agents register the requests there): not an officer's page
+    PROVIDENT_OFFICER: [("provident:review_list", _("Provident requests to review"))],
     PROVIDER: [("partners:portal", _("Partner portal")), ("partners:agreements", _("Prior agreements")),
                ("partners:invoices", _("Invoices")), ("partners:statement", _("Monthly statement"))],
     ADMIN: [("admin:index", _("Administration")), ("units:dashboard", _("Dashboard"))] + _DESK_MENU + [

@@ -55,3 +55,13 @@ def managed_units_for(user) -> QuerySet[ServiceUnit]:
     if is_network_staff(user):
         return ServiceUnit.objects.all()
     return ServiceUnit.objects.filter(assignments__user=user, assignments__role=StaffRole.UNIT_MANAGER).distinct()
+
+
+def hours_units_for(user) -> QuerySet[ServiceUnit]:
+    """The units whose opening hours `user` may change: a unit manager his own units only, an administrator every
+    unit (the permission itself is the role's: units.change_openinghours)."""
+    if not user.is_authenticated:
+        return ServiceUnit.objects.none()
+    if user.is_superuser or StaffRole.ADMIN in _roles(user):
+        return ServiceUnit.objects.all()
+    return ServiceUnit.objects.filter(assignments__user=user, assignments__role=StaffRole.UNIT_MANAGER).distinct()

@@ -46,7 +46,8 @@ def localized_name(obj, language: str | None = None) -> str:
 
 
 def unit_list() -> QuerySet[ServiceUnit]:
-    return ServiceUnit.objects.prefetch_related(Prefetch("services", queryset=Service.objects.order_by("id")))
+    return ServiceUnit.objects.prefetch_related(Prefetch("services", queryset=Service.objects.order_by("id")),
+                                                "opening_hours")
 
 
 def unit_get_public(*, code: str) -> ServiceUnit:

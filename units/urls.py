@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, appointments, dashboard, desk, lab, member, member_file, public
+from .views import agreements, appointments, dashboard, desk, hours, lab, member, member_file, public
 
 app_name = "units"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("desk/agreements/documents/<int:pk>/", agreements.agreement_document, name="agreement_document"),
     path("desk/dashboard/", dashboard.dashboard, name="dashboard"),
     path("desk/staff/", dashboard.unit_staff, name="staff"),
+    path("desk/hours/", hours.opening_hours_edit, name="opening_hours"),
     path("desk/dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     # Member space
     path("me/appointments/", member.my_appointments, name="my_appointments"),

@@ -16,11 +16,11 @@ from ..services.agreements import (
     prior_agreement_grant,
     prior_agreement_refuse,
 )
-from .review import reviewer_required
+from .common import staff_only
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.change_prioragreement")
 def agreement_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queue = list(agreements_decision_queue()[:200])
@@ -35,7 +35,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@reviewer_required
+@staff_only("claims.change_prioragreement")
 def agreement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(PriorAgreement, pk=pk, status=AgreementStatus.REQUESTED)
     notes = request.POST.get("notes", "")

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET
 from ..models import PaymentBatch
 from ..services.bank_file import BankFileError, payment_batch_export_pain001
 from ..services.payments import BatchStateError
-from .review import reviewer_required
+from .common import staff_only
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.view_paymentbatch")
 def payment_export_pain001(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk)
     try:

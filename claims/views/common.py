@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from members.http import AuthenticatedRequest, MemberRequest
 from members.models import Member
 from units.scoping import is_desk_staff
+from units.views.common import role_permission_required
 
 from ..models import Attachment
 from ..selectors import claims_for_member, claims_for_staff
@@ -51,6 +52,13 @@ def desk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_only(permission: str, *, write: str | None = None) -> Callable:
+    """The desk, review and payment-batch pages of the claims app: the permission of the role that needs the page
+    (units/roles.py). Members and other outsiders find nothing here (404); staff whose role lacks the permission
+    get the styled 403."""
+    return role_permission_required(permission, write=write, outsiders=Http404)
 
 
 def error_messages(error: ValidationError) -> list[str]:

@@ -22,7 +22,7 @@ from ..selectors import ClaimPage, beneficiaries_with_eligibility, claim_page, c
 from ..services import intake
 from ..services.access_log import health_access_logged
 from ..status import MEMBER_EXPLANATIONS, InvalidTransition
-from .common import desk_required, error_messages
+from .common import error_messages, staff_only
 
 PAGE_SIZE = 25
 
@@ -38,7 +38,7 @@ def _track_url(request: HttpRequest, code: str) -> str:
     return request.build_absolute_uri(reverse("claims:track") + f"?code={code}")
 
 
-@desk_required
+@staff_only("claims.view_claimfile")
 def desk_claims(request: HttpRequest) -> HttpResponse:
     """Member search (to register a file) and the files of the agent's units, newest first."""
     search = MemberSearchForm(request.GET or None)
@@ -76,7 +76,7 @@ def _files_found(files, find: str):
     return files.filter(member__in=members)
 
 
-@desk_required
+@staff_only("claims.add_claimfile")
 def desk_register(request: HttpRequest) -> HttpResponse:
     """One screen, keyboard only: beneficiary, dates, provider, the lines, missing documents → receipt.
 
@@ -139,7 +139,7 @@ def _spread_errors(error: ValidationError, form: DeskClaimForm, lines) -> None:
 
 
 @health_access_logged("desk_page")
-@desk_required
+@staff_only("claims.view_claimfile")
 def desk_claim(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
     return render(request, "claims/desk/claim.html", {
@@ -148,7 +148,7 @@ def desk_claim(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@desk_required
+@staff_only("claims.change_claimfile")
 @require_POST
 def desk_mark_incomplete(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
@@ -170,7 +170,7 @@ def desk_mark_incomplete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("claims:desk_claim", pk=pk)
 
 
-@desk_required
+@staff_only("claims.change_claimfile")
 @require_POST
 def desk_complete(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
@@ -184,7 +184,7 @@ def desk_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @health_access_logged("receipt")
-@desk_required
+@staff_only("claims.view_claimfile")
 def desk_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
     track_url = _track_url(request, page.claim.tracking_code)
@@ -194,7 +194,7 @@ def desk_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @health_access_logged("receipt")
-@desk_required
+@staff_only("claims.view_claimfile")
 def desk_receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page_or_404(request, pk)
     claim = page.claim
@@ -204,7 +204,7 @@ def desk_receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@desk_required
+@staff_only("claims.view_claimfile")
 def desk_forwarding_slip(request: HttpRequest) -> HttpResponse:
     form = SlipDayForm(request.GET or None)
     day = form.day_or_today()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import BatchStatus, PaidFile, PaymentBatch, Transfer
 from ..services.payments import members_waiting_for_iban, payable_files, payment_batch_create
-from .review import reviewer_required
+from .common import staff_only
 
 
 def _batch(pk: int) -> PaymentBatch:
@@ -22,7 +22,7 @@ def _batch(pk: int) -> PaymentBatch:
 
 
 @require_POST
-@reviewer_required
+@staff_only("claims.add_paymentbatch")
 def payment_create(request: HttpRequest) -> HttpResponse:
     batch = payment_batch_create()
     if batch is None:
@@ -34,7 +34,7 @@ def payment_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.view_paymentbatch")
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
     transfers = list(batch.transfers.all())
@@ -45,7 +45,7 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.change_paymentbatch")
 def payment_confirm_step(request: HttpRequest, pk: int) -> HttpResponse:
     """What confirming will do, before it is done: every file that becomes paid, and every other payee."""
     batch = _batch(pk)

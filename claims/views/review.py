@@ -1,11 +1,8 @@
 """Liquidator pages under /review/: the review queue, approve or adjust with a reason, and payment batches."""
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,25 +17,13 @@ from ..services.payments import (
     payment_batch_confirm,
     payment_batch_export,
 )
-from ..services.review import ReviewError, review_adjust, review_approve, review_queue, user_can_review
+from ..services.review import ReviewError, review_adjust, review_approve, review_queue
 from ..status import InvalidTransition
-
-
-def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Liquidators, admins (unit assignment) and superusers; anyone else finds nothing here (404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not user_can_review(request.user):
-            raise Http404("not a liquidator")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from .common import staff_only
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.change_claimline")
 def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/review/list.html", {"claims": review_queue()[:200]})
 
@@ -50,7 +35,7 @@ def _in_review(pk: int) -> ClaimFile:
 
 @health_access_logged("review_page")
 @require_GET
-@reviewer_required
+@staff_only("claims.change_claimline")
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _in_review(pk)
     lines = list(claim.lines.order_by("position"))
@@ -63,7 +48,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@reviewer_required
+@staff_only("claims.change_claimline")
 def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _in_review(pk)
     try:
@@ -75,7 +60,7 @@ def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@reviewer_required
+@staff_only("claims.change_claimline")
 def review_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _in_review(pk)
     adjustments = {}
@@ -95,7 +80,7 @@ def review_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.view_paymentbatch")
 def payment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/review/payments.html", {
         "batches": PaymentBatch.objects.all()[:50], "waiting": members_waiting_for_iban()[:200],
@@ -103,7 +88,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@reviewer_required
+@staff_only("claims.view_paymentbatch")
 def payment_export(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk)
     try:
@@ -116,7 +101,7 @@ def payment_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@reviewer_required
+@staff_only("claims.change_paymentbatch")
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk)
     try:

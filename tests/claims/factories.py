@@ -12,7 +12,8 @@ from claims.demo import seed_reference
 from claims.models import ClaimFile, ClaimLine, ClaimStatus
 from claims.models.files import tracking_code_new
 from tests.factories import MemberFactory, StaffUserFactory
-from units.models import ServiceUnit, StaffAssignment, StaffRole
+from units.models import ServiceUnit, StaffRole
+from units.services_staff import staff_assign
 
 
 def reference() -> None:
@@ -53,7 +54,7 @@ def unit(code: str = "taounate") -> ServiceUnit:
 
 def staff(at: ServiceUnit, role: str = StaffRole.FRONT_DESK, **fields):
     user = StaffUserFactory(**fields)
-    StaffAssignment.objects.create(user=user, unit=at, role=role)
+    staff_assign(user=user, unit=at, role=role)  # the assignment and the role's group
     return user
 
 

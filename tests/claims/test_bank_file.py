@@ -115,13 +115,14 @@ def test_exporting_the_bank_file_marks_the_batch_exported_and_gives_the_same_tra
 @pytest.fixture
 def liquidator(client, db, settings):
     from members.models import User
-    from units.models import ServiceUnit, StaffAssignment
+    from units.models import ServiceUnit
+    from units.services_staff import staff_assign
 
     settings.STAFF_OTP_REQUIRED = False
     unit = ServiceUnit.objects.create(code="taounate", name_fr="Taounate", name_ar="تاونات", city="Taounate",
                                       region="Fès-Meknès")
     user = User.objects.create_user("liquidator-user", password="x")
-    StaffAssignment.objects.create(user=user, unit=unit, role="liquidator")
+    staff_assign(user=user, unit=unit, role="liquidator")
     client.force_login(user)
     return user
 

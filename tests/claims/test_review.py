@@ -11,7 +11,8 @@ from claims.services.agreements import agreements_for_member, prior_agreement_re
 from claims.services.liquidation import claim_liquidate
 from claims.services.payments import payment_batch_create
 from members.models import User
-from units.models import ServiceUnit, StaffAssignment
+from units.models import ServiceUnit
+from units.services_staff import staff_assign
 
 from . import liquidation_builders as b
 
@@ -29,7 +30,7 @@ def _staff(role: str) -> User:
     unit = ServiceUnit.objects.get_or_create(code="taounate", defaults={
         "name_fr": "Taounate", "name_ar": "تاونات", "city": "Taounate", "region": "Fès-Meknès"})[0]
     user = User.objects.create_user(f"{role}-user", password="x")
-    StaffAssignment.objects.create(user=user, unit=unit, role=role)
+    staff_assign(user=user, unit=unit, role=role)
     return user
 
 
@@ -62,8 +63,9 @@ def test_only_liquidators_and_admins_reach_the_review_pages(client, role):
     claim = _in_review()
     user = _staff(role) if role else b.member().user or User.objects.create_user("plain", password="x")
     client.force_login(user)
-    assert client.get(reverse("claims:review_list")).status_code == 404
-    assert client.post(reverse("claims:review_approve", args=[claim.pk])).status_code == 404
+    refusal = 403 if role else 404  # staff: refused by role, styled; anyone else finds nothing
+    assert client.get(reverse("claims:review_list")).status_code == refusal
+    assert client.post(reverse("claims:review_approve", args=[claim.pk])).status_code == refusal
     claim.refresh_from_db()
     assert claim.status == "in_review"
 

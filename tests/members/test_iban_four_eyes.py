@@ -10,7 +10,8 @@ from members.identifiers import moroccan_iban_from_rib
 from members.models import ChangeRequest, Member
 from tests.api.conftest import client_for
 from tests.factories import MemberFactory, StaffUserFactory, UserFactory
-from units.models import ServiceUnit, StaffAssignment, StaffRole
+from units.models import ServiceUnit, StaffRole
+from units.services_staff import staff_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _staff(username: str, role: str = StaffRole.FRONT_DESK):
     unit, _ = ServiceUnit.objects.get_or_create(code="taounate", defaults={
         "name_fr": "Taounate", "name_ar": "تاونات", "city": "Taounate", "region": "Fès-Meknès"})
     user = StaffUserFactory(username=username)
-    StaffAssignment.objects.create(user=user, unit=unit, role=role)
+    staff_assign(user=user, unit=unit, role=role)
     return user
 
 

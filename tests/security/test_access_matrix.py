@@ -11,9 +11,9 @@ its CSRF token by a role allowed to post, and must be refused (403).
 
 Outcomes: "ok" (200; for a POST, any answer that is not a refusal: 200, 302 elsewhere than the login page,
 400 or 409), "login" (302 to the login page), "302" (a GET sent elsewhere than the login page), "404", "403".
-Pages of the claims app answer 404 to the wrong role as well as to the wrong object; the members and units apps
-answer 403 to the wrong role (before any object is looked up, so nothing about the object leaks) and 404 to the
-wrong object."""
+Pages of the claims app answer 404 to accounts that are not staff as well as to the wrong object, and 403 to staff
+whose role lacks the page's permission; the members and units apps answer 403 to the wrong role (before any object
+is looked up, so nothing about the object leaks) and 404 to the wrong object."""
 
 import sys
 import types
@@ -88,13 +88,20 @@ MEMBER_ONLY = "login ok ok 404 404 404 404"         # claims: a member's own spa
 MEMBER_A_OBJECT = "login ok 404 404 404 404 404"    # claims: member A's object; B and every staff account get 404
 MEMBERS_APP_ONLY = "login ok ok 403 403 403 403"    # members app: staff refused by role
 MEMBERS_APP_A_OBJECT = "login ok 404 403 403 403 403"
-DESK = "login 404 404 ok ok ok ok"                  # claims desk: any desk staff, scoped to their units inside
+DESK = "login 404 404 ok ok ok ok"                  # claims desk reads: any desk staff, scoped to their units inside
 DESK_X_OBJECT = "login 404 404 ok 404 ok ok"        # claims desk, an object of unit X: the agent of unit Y gets 404
-UNITS_DESK = "login 403 403 ok ok ok ok"            # units desk: members refused by role
-UNITS_DESK_X_OBJECT = "login 403 403 ok 404 ok ok"
+UNITS_NETWORK = "login 403 403 ok ok ok ok"         # units desk pages liquidators read too (agreements, registry)
+UNITS_NETWORK_X_OBJECT = "login 403 403 ok 404 ok ok"
+UNITS_DESK = "login 403 403 ok ok 403 ok"           # the front desk itself: members and liquidators refused by role
+UNITS_DESK_X_OBJECT = "login 403 403 ok 404 403 ok"
 DESK_WRITER = "login 403 403 ok ok 403 ok"          # units desk writes: front desk and admin roles, not liquidators
-REVIEWER = "login 404 404 404 404 ok ok"            # liquidators and admins
-MANAGER = "login 403 403 403 403 ok ok"             # unit managers (none here), liquidators and admins
+MANAGER = "login 403 403 403 403 ok ok"             # the dashboard: unit managers (none here), liquidators, admins
+STAFF_LIST = "login 403 403 403 403 403 ok"         # the unit's staff: unit managers (none here) and admins
+PROVIDENT_REVIEWER = "login 404 404 404 404 ok ok"  # provident review: liquidators and admins
+#   claims pages refuse staff whose role lacks the permission with 403, and outsiders (members, providers) with 404
+CLAIMS_DESK_WRITER = "login 404 404 ok ok 403 ok 404 404"
+CLAIMS_DESK_WRITER_X_OBJECT = "login 404 404 ok 404 403 ok 404 404"
+REVIEWER = "login 404 404 403 403 ok ok 404 404"    # review, agreements' decisions, payment batches
 #                                                    ... provider_x provider_y
 PARTNER = "login 404 404 404 404 404 404 ok ok"      # partners portal: any provider's staff, scoped inside
 PARTNER_X_OBJECT = "login 404 404 404 404 404 404 ok 404"  # provider X's object: provider Y gets 404
@@ -163,11 +170,11 @@ MATRIX: dict[str, Row] = {
     "security:token_revoke": row("POST", "api_token", "login ok 404 404 404 404 404"),  # member A's own token
     # the front desk
     "claims:desk_claims": row("GET", "", DESK),
-    "claims:desk_register": row("GET", "member_a", DESK),
+    "claims:desk_register": row("GET", "member_a", CLAIMS_DESK_WRITER),
     "claims:desk_forwarding_slip": row("GET", "", DESK),
     "claims:desk_claim": row("GET", "received_claim", DESK_X_OBJECT),
-    "claims:desk_incomplete": row("POST", "received_claim", DESK_X_OBJECT),
-    "claims:desk_complete": row("POST", "incomplete_claim", DESK_X_OBJECT),
+    "claims:desk_incomplete": row("POST", "received_claim", CLAIMS_DESK_WRITER_X_OBJECT),
+    "claims:desk_complete": row("POST", "incomplete_claim", CLAIMS_DESK_WRITER_X_OBJECT),
     "claims:desk_receipt": row("GET", "received_claim", DESK_X_OBJECT),
     "claims:desk_receipt_pdf": row("GET", "received_claim", DESK_X_OBJECT),
     "units:desk": row("GET", "", UNITS_DESK),
@@ -186,18 +193,19 @@ MATRIX: dict[str, Row] = {
     "units:lab_order_new": row("GET", "member_a", UNITS_DESK),
     "units:lab_order": row("GET", "lab_order", UNITS_DESK_X_OBJECT),
     "units:lab_order_advance": row("POST", "lab_order", UNITS_DESK_X_OBJECT),
-    "units:member_file": row("GET", "member_file", "login 403 403 ok ok ok ok"),  # the registry is network-wide
+    "units:member_file": row("GET", "member_file", UNITS_NETWORK),  # the registry is network-wide
     "units:member_data_update": row("POST", "member_file", DESK_WRITER),
     "units:member_attestation": row("POST", "member_file", DESK_WRITER),
     "units:change_requests": row("GET", "", DESK_WRITER),
     "units:change_decide": row("POST", "change_request", DESK_WRITER),
-    "units:agreements": row("GET", "", UNITS_DESK),
+    "units:agreements": row("GET", "", UNITS_NETWORK),
     "units:agreement_new": row("GET", "member_a", DESK_WRITER),
-    "units:agreement": row("GET", "agreement", UNITS_DESK_X_OBJECT),
-    "units:agreement_document": row("GET", "agreement_document", UNITS_DESK_X_OBJECT),
+    "units:agreement": row("GET", "agreement", UNITS_NETWORK_X_OBJECT),
+    "units:agreement_document": row("GET", "agreement_document", UNITS_NETWORK_X_OBJECT),
     "units:dashboard": row("GET", "", MANAGER),
     "units:dashboard_csv": row("GET", "", MANAGER),
-    "units:staff": row("GET", "", MANAGER),
+    "units:staff": row("GET", "", STAFF_LIST),
+    "units:opening_hours": row("GET", "", STAFF_LIST),  # the unit's manager (none here) and admins
     # liquidators
     "claims:review_list": row("GET", "", REVIEWER),
     "claims:review_detail": row("GET", "review_claim", REVIEWER),
@@ -219,8 +227,8 @@ MATRIX: dict[str, Row] = {
     "provident:member_list": row("GET", "", MEMBER_ONLY),
     "provident:member_new": row("GET", "", MEMBER_ONLY),
     "provident:member_detail": row("GET", "provident", MEMBER_A_OBJECT),
-    "provident:review_list": row("GET", "", REVIEWER),
-    "provident:review_detail": row("GET", "provident", REVIEWER),
+    "provident:review_list": row("GET", "", PROVIDENT_REVIEWER),
+    "provident:review_detail": row("GET", "provident", PROVIDENT_REVIEWER),
     "provident:document": row("GET", "provident_document", "login ok 404 ok 404 ok ok"),
     # memberships: the public application, the desk's applications and decision, the member's requests
     "memberships:apply": row("GET", "", PUBLIC),

@@ -41,7 +41,14 @@ def cast(settings):
         "unit_manager": unit_staff(unit, StaffRole.UNIT_MANAGER),
         "liquidator": unit_staff(unit, StaffRole.LIQUIDATOR),
         "admin": admin,
+        "provident_officer": _officer(),
     }
+
+
+def _officer():
+    user = UserFactory(username="officer", is_staff=True)
+    staff_role_grant(user=user, role=roles.PROVIDENT_OFFICER)
+    return user
 
 
 MAY = {
@@ -70,8 +77,64 @@ def test_each_role_may_do_its_work_and_nothing_of_the_others(cast, role):
     assert [p for p in MAY_NOT.get(role, []) if user.has_perm(p)] == []
 
 
+# What each role may open and what it is refused, page by page (the views check the permission of the role that
+# needs them, through its group): staff get the styled 403, outsiders of the claims pages 404.
+DESK_DAY = ["units:desk", "units:appointments", "units:day_sheet", "units:lab_orders", "units:change_requests",
+            "claims:desk_claims", "claims:desk_forwarding_slip", "units:agreements"]
+LIQUIDATION = ["claims:review_list", "claims:agreement_list", "claims:payment_list"]
+PAGES_MAY = {
+    "front_desk": DESK_DAY,
+    "unit_manager": DESK_DAY + ["units:dashboard", "units:staff"],
+    "liquidator": LIQUIDATION + ["claims:desk_claims", "units:agreements", "units:dashboard"],
+    "admin": DESK_DAY + LIQUIDATION + ["units:dashboard", "units:staff"],
+}
+PAGES_MAY_NOT = {
+    "front_desk": {"units:dashboard": 403, "units:staff": 403, "claims:review_list": 403,
+                   "claims:agreement_list": 403, "claims:payment_list": 403},
+    "unit_manager": {"claims:review_list": 403, "claims:agreement_list": 403, "claims:payment_list": 403},
+    "liquidator": {"units:desk": 403, "units:appointments": 403, "units:lab_orders": 403,
+                   "units:change_requests": 403, "units:staff": 403},
+    "provident_officer": {"units:desk": 403, "claims:desk_claims": 403, "claims:review_list": 403,
+                          "claims:payment_list": 403, "units:dashboard": 403},
+    "member": {"units:desk": 403, "units:dashboard": 403, "claims:desk_claims": 404, "claims:review_list": 404,
+               "claims:payment_list": 404},
+}
+# Writes refused to a role, posted: the refusal comes before any form is read.
+WRITES_MAY_NOT = {
+    "front_desk": ["claims:payment_create"],
+    "unit_manager": ["claims:payment_create"],
+    "liquidator": ["units:visit_receive"],
+    "provident_officer": ["claims:payment_create", "units:visit_receive"],
+}
+
+
+@pytest.mark.parametrize("role", ["front_desk", "unit_manager", "liquidator", "provident_officer", "admin",
+                                  "member"])
+def test_each_role_opens_the_pages_of_its_work_and_is_refused_the_others(cast, role):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(cast[role])
+    opened = {name: client.get(reverse(name)).status_code for name in PAGES_MAY.get(role, [])}
+    assert {name: code for name, code in opened.items() if code != 200} == {}
+    refused = {name: client.get(reverse(name)).status_code for name in PAGES_MAY_NOT.get(role, {})}
+    assert refused == PAGES_MAY_NOT.get(role, {})
+    for name in WRITES_MAY_NOT.get(role, []):
+        response = client.post(reverse(name), {"member": cast["member"].member.pk})
+        assert response.status_code == 403, (name, response.status_code)
+        assert "Your role does not allow this action." in response.content.decode()
+
+
+def test_every_desk_review_and_batch_page_checks_the_permission_of_its_role():
+    from tests.security.test_access_matrix import _walk
+
+    pages = {name: view for name, (route, view) in _walk().items()
+             if name.split(":")[0] in ("units", "claims") and route.startswith(("desk/", "review/"))}
+    assert len(pages) > 40
+    unchecked = sorted(name for name, view in pages.items() if not getattr(view, "role_permission", None))
+    assert unchecked == []
+
+
 LANDING = {"member": "dashboard", "front_desk": "units:desk", "unit_manager": "units:dashboard",
-           "liquidator": "claims:review_list", "admin": "admin:index"}
+           "liquidator": "claims:review_list", "admin": "admin:index", "provident_officer": "provident:review_list"}
 
 
 @pytest.mark.parametrize("role", sorted(LANDING))
@@ -107,7 +170,7 @@ def test_the_agents_menu_hides_what_it_cannot_open(cast):
     for name in ("claims:review_list", "units:dashboard", "admin:index", "claims:payment_list"):
         assert f'href="{reverse(name)}"' not in html, name
     assert client.get(reverse("units:dashboard")).status_code == 403
-    assert client.get(reverse("claims:review_list")).status_code == 404
+    assert client.get(reverse("claims:review_list")).status_code == 403  # staff: the role is refused, styled
 
 
 @pytest.mark.parametrize("lang,words", [("fr", "Cette page n"), ("ar", "هذه الصفحة"), ("en", "This page is not open")])
@@ -125,13 +188,19 @@ def test_refusals_and_missing_pages_are_styled_translated_pages_that_say_where_t
     assert f'lang="{lang}"' in missing.content.decode()
 
 
-def test_a_server_error_shows_the_styled_page(cast, settings):
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with translation.override("fr"):
-        html = render_to_string("500.html")
-    assert "Erreur 500" in html and 'dir="ltr"' in html
+@pytest.mark.parametrize("lang,words,direction", [("fr", "Erreur 500", "ltr"), ("ar", "خطأ 500", "rtl"),
+                                                  ("en", "Error 500", "ltr")])
+def test_a_view_that_raises_answers_the_styled_500_page_in_the_readers_language(cast, settings, lang, words,
+                                                                               direction):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.security.urls_failing"
+    client = Client(raise_request_exception=False, headers={"accept-language": lang})
+    client.force_login(cast["front_desk"])
+    response = client.get("/desk/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert words in html and f'lang="{lang}"' in html and f'dir="{direction}"' in html
+    assert 'class="navbar' in html and "Traceback" not in html and "RuntimeError" not in html
 
 
 def test_everyone_changes_his_password_and_stays_signed_in(cast):

@@ -1,6 +1,6 @@
 """Factories of the units app (service units, staff, visits, slots, appointments, lab orders)."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import factory
@@ -11,6 +11,7 @@ from tests.factories import BeneficiaryFactory, MemberFactory, StaffUserFactory
 from units.models import (
     Appointment,
     LabOrder,
+    OpeningHours,
     Service,
     ServiceUnit,
     Slot,
@@ -43,7 +44,14 @@ class ServiceUnitFactory(DjangoModelFactory):
     name_ar = factory.LazyAttribute(lambda u: f"وحدة {u.code}")
     city = factory.LazyAttribute(lambda u: u.code.title())
     region = "Fès-Meknès"
-    opening_hours = "Lun–Ven 08:30–16:30"
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):  # noqa: N805
+        """Monday to Friday, 08:30 to 16:30 (hours=[] for a unit without hours)."""
+        if create and not obj.opening_hours.exists():
+            week = extracted if extracted is not None else [(day, time(8, 30), time(16, 30)) for day in range(5)]
+            OpeningHours.objects.bulk_create([OpeningHours(unit=obj, weekday=day, opens=opens, closes=closes)
+                                              for day, opens, closes in week])
 
     @factory.post_generation
     def services(obj, create, extracted, **kwargs):  # noqa: N805

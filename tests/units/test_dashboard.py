@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import ClaimFile
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, StaffUserFactory
 from units.selectors import unit_dashboard
+from units.services_staff import staff_assign
 
 from .factories import AppointmentFactory, ServiceFactory, SlotFactory, VisitFactory
 
@@ -114,3 +115,48 @@ def test_a_manager_cannot_ask_for_another_units_figures(client, known_data, mana
     body = client.get(reverse("units:dashboard_csv") + "?unit=sefrou").content.decode("utf-8-sig")
     assert "summary,files_received,4" in body  # still his own unit's figures
 
+
+
+def test_the_managers_home_shows_the_unit_now_its_staff_and_its_hours(client, taounate, sefrou, manager_taounate,
+                                                                       agent_taounate, agent_sefrou, ours_reference):
+    from memberships.models import MembershipApplication
+
+    member = MemberFactory(home_unit=taounate)
+    beneficiary = member.beneficiaries.get()
+    for index, status in enumerate(["received", "received", "in_review", "paid", "draft"]):
+        ClaimFile.objects.create(tracking_code=f"N{index}", member=member, beneficiary=beneficiary, status=status,
+                                 channel="front_desk", unit=taounate, received_on=timezone.localdate())
+    ClaimFile.objects.create(tracking_code="NS", member=member, beneficiary=beneficiary, status="received",
+                             channel="front_desk", unit=sefrou, received_on=timezone.localdate())
+    VisitFactory(unit=taounate, arrived_at=timezone.now())
+    VisitFactory(unit=taounate, arrived_at=timezone.now(), served_at=timezone.now(), status="in_progress")
+    VisitFactory(unit=sefrou, arrived_at=timezone.now())
+    today_slot = SlotFactory(unit=taounate, start=timezone.localtime().replace(hour=12, minute=0))
+    AppointmentFactory(slot=today_slot)
+    client.force_login(manager_taounate)
+    response = client.get(reverse("units:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    now = response.context["now"]
+    files = {status: count for status, _label, count in now.files_by_status}
+    assert (files["received"], files["in_review"], files["paid"], "draft" in files) == (2, 1, 1, False)
+    assert (now.visits_today, now.visits_waiting, now.appointments_today) == (2, 1, 1)
+    assert (now.memberships_waiting, now.provident_waiting) == (MembershipApplication.objects.filter(
+        home_unit=taounate, status__in=["submitted", "incomplete"]).count(), 0)
+    assert {a.user.username for a in now.staff} == {"manager.t", "agent.t"}  # not Sefrou's agent
+    page = response.content.decode()
+    assert 'id="edit-hours"' in page and f'{reverse("units:opening_hours")}?unit=taounate' in page
+    assert "Monday – Friday" in page and "8:30 a.m.–4:30 p.m." in page
+    assert f'{reverse("claims:desk_claims")}?status=in_review' in page
+
+
+def test_the_managers_home_takes_a_fixed_number_of_queries(client, taounate, manager_taounate,
+                                                           django_assert_max_num_queries):
+    client.force_login(manager_taounate)
+    client.get(reverse("units:dashboard"))
+    with django_assert_max_num_queries(40) as one:
+        client.get(reverse("units:dashboard"))
+    for index in range(5):
+        VisitFactory(unit=taounate, arrived_at=timezone.now())
+        staff_user = StaffUserFactory(username=f"agent{index}")
+        staff_assign(user=staff_user, unit=taounate, role="front_desk")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("units:dashboard"))

@@ -137,8 +137,8 @@ def test_the_desk_queue_takes_the_same_queries_for_1_or_30_visits(client, agent_
                      oriented_to=taounate.services.first(), status="in_progress" if n % 2 else "open")
     client.force_login(agent_taounate)
     client.get(reverse("units:desk_queue"))  # warms the session
-    # session, user, roles, units, queue
-    with django_assert_num_queries(5):
+    # session, user, the role's permissions (the account's own, its groups'), roles, units, queue
+    with django_assert_num_queries(7):
         response = client.get(reverse("units:desk_queue"))
     assert response.content.decode().count("list-group-item d-flex") == count
 

@@ -74,15 +74,22 @@ def test_an_agent_of_taounate_opens_his_units_objects(client, agent_taounate, ta
 
 
 @pytest.mark.parametrize("name", ["units:visit", "units:appointment", "units:lab_order"])
-def test_a_liquidator_opens_any_units_objects(client, liquidator, taounate_objects, sefrou, name):
-    obj = taounate_objects[name.split(":")[1]]
-    obj_unit = getattr(obj, "unit", None) or obj.slot.unit
-    obj_unit.assignments.all().delete()  # the liquidator's own assignment is not what lets him in
-    from units.models import StaffAssignment
+def test_an_administrator_opens_any_units_objects_without_an_assignment(client, taounate_objects, name):
+    from tests.factories import StaffUserFactory
+    from units.services_staff import staff_role_grant
 
-    StaffAssignment.objects.create(user=liquidator, unit=sefrou, role="liquidator")
-    client.force_login(liquidator)
+    administrator = StaffUserFactory(username="chief")
+    staff_role_grant(user=administrator, role="admin")  # the role's group only: no unit assignment
+    obj = taounate_objects[name.split(":")[1]]
+    client.force_login(administrator)
     assert client.get(reverse(name, args=[obj.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["units:visit", "units:appointment", "units:lab_order"])
+def test_a_liquidator_is_refused_the_front_desks_own_objects(client, liquidator, taounate_objects, name):
+    obj = taounate_objects[name.split(":")[1]]
+    client.force_login(liquidator)
+    assert client.get(reverse(name, args=[obj.pk])).status_code == 403  # by role, before any lookup
 
 
 def test_the_desk_queue_shows_only_the_agents_unit(client, agent_sefrou, taounate, sefrou):

@@ -12,6 +12,7 @@ from units.models import (
     Appointment,
     AppointmentStatus,
     LabOrder,
+    OpeningHours,
     RequestType,
     Service,
     ServiceUnit,
@@ -27,8 +28,20 @@ class ServiceSerializer(serializers.ModelSerializer):
         fields = ["code", "name_en", "name_fr", "name_ar", "bookable"]
 
 
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    """One period a unit is open: weekday 0 is Monday; times as HH:MM in local time."""
+
+    opens = serializers.TimeField(format="%H:%M")
+    closes = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
 class UnitSerializer(serializers.ModelSerializer):
     services = ServiceSerializer(many=True, read_only=True)
+    opening_hours = OpeningHoursSerializer(many=True, read_only=True)
 
     class Meta:
         model = ServiceUnit

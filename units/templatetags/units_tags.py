@@ -22,11 +22,26 @@ def local_address(unit) -> str:
 
 @register.filter
 def local_hours(unit) -> str:
-    from django.utils import translation
+    """The unit's week in one line, in the reader's language ("" when no hours are given)."""
+    from ..selectors_hours import opening_one_line
 
-    if (translation.get_language() or "")[:2] == "ar" and unit.opening_hours_ar:
-        return unit.opening_hours_ar
-    return unit.opening_hours
+    return opening_one_line(unit=unit)
+
+
+@register.inclusion_tag("units/partials/opening_hours.html")
+def opening_hours(unit) -> dict:
+    """The unit's week, consecutive days with the same hours grouped, in the reader's language."""
+    from ..selectors_hours import opening_summary
+
+    return {"summary": opening_summary(unit=unit)}
+
+
+@register.simple_tag
+def hours_today(unit) -> str:
+    """Today's hours of the unit ("Closed" on a closed day)."""
+    from ..selectors_hours import opening_day
+
+    return opening_day(unit=unit).text
 
 
 @register.filter

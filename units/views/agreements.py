@@ -18,8 +18,7 @@ from ..scoping import is_network_staff, units_for
 from ..selectors import localized_name
 from ..services_agreements import desk_agreement_request
 from ..templatetags.units_tags import local_person
-from .common import current_unit
-from .member_file import permission_needed
+from .common import current_unit, role_permission_required
 
 
 def agreements_for(user) -> QuerySet[PriorAgreement]:
@@ -31,7 +30,7 @@ def agreements_for(user) -> QuerySet[PriorAgreement]:
     return agreements.filter(Q(beneficiary__member__home_unit__in=units) | Q(documents__unit__in=units)).distinct()
 
 
-@permission_needed("claims.add_prioragreement")
+@role_permission_required("claims.add_prioragreement")
 def agreement_new(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     member_id = request.GET.get("member", "")
@@ -71,7 +70,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_needed("claims.view_prioragreement")
+@role_permission_required("claims.view_prioragreement")
 def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = (agreements_for(request.user).select_related("beneficiary__member")
                   .prefetch_related("acts").order_by("-requested_at")[:200])
@@ -79,7 +78,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_needed("claims.view_prioragreement")
+@role_permission_required("claims.view_prioragreement")
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(agreements_for(request.user).select_related(
         "beneficiary__member", "decided_by").prefetch_related("acts"), pk=pk)
@@ -90,7 +89,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@permission_needed("claims.view_prioragreement")
+@role_permission_required("claims.view_prioragreement")
 def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(AgreementDocument.objects.filter(
         agreement__in=agreements_for(request.user).values("pk")), pk=pk)

@@ -23,7 +23,7 @@ from ..selectors import (
     practitioners_of,
     slots_for,
 )
-from .common import cover_confirm, current_unit, desk_staff_required
+from .common import cover_confirm, current_unit, role_permission_required
 
 
 def _booking_context(unit, member: Member, service_code: str | None) -> dict:
@@ -34,7 +34,7 @@ def _booking_context(unit, member: Member, service_code: str | None) -> dict:
             "services": bookable, "service": service, "slots": list(free_slots(unit=unit, service=service))}
 
 
-@desk_staff_required
+@role_permission_required("units.add_appointment")
 def booking_panel(request: HttpRequest) -> HttpResponse:
     """The booking panel of the desk (htmx): the member's beneficiaries and the unit's free slots."""
     unit = current_unit(request)
@@ -44,7 +44,7 @@ def booking_panel(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@desk_staff_required
+@role_permission_required("units.add_appointment")
 def booking_create(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     beneficiary = get_object_or_404(Beneficiary.objects.select_related("member"), pk=request.POST.get("beneficiary")
@@ -65,7 +65,7 @@ def booking_create(request: HttpRequest) -> HttpResponse:
     return redirect("units:appointment", pk=appointment.pk)
 
 
-@desk_staff_required
+@role_permission_required("units.view_appointment")
 def appointment_list(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     start, _end = local_day_bounds(timezone.localdate())
@@ -76,14 +76,14 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         "practitioners": practitioners_of(unit=unit)})
 
 
-@desk_staff_required
+@role_permission_required("units.view_appointment")
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(appointments_for(request.user), pk=pk)
     return render(request, "units/appointment_detail.html", {"appointment": appointment})
 
 
 @require_POST
-@desk_staff_required
+@role_permission_required("units.change_appointment")
 def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     appointment = get_object_or_404(appointments_for(request.user), pk=pk)
     try:
@@ -96,7 +96,7 @@ def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return redirect("units:appointment", pk=appointment.pk)
 
 
-@desk_staff_required
+@role_permission_required("units.view_appointment")
 def appointment_day_sheet(request: HttpRequest) -> HttpResponse:
     """Printable: one practitioner's (or every practitioner's) slots and patients for a day."""
     unit = current_unit(request)

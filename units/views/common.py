@@ -7,20 +7,37 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from ..models import ServiceUnit
 from ..scoping import is_desk_staff, units_for
 
 
-def desk_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_desk_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def role_permission_required(permission: str, *, write: str | None = None,
+                             outsiders: type[Exception] = PermissionDenied) -> Callable:
+    """The permission of the role that needs the page (units/roles.py, held through the role's group): `permission`
+    to open it, `write` (when given) to post to it. Accounts that are not staff (members, partner providers) are
+    outsiders: refused by role before any object is looked up, with 403 on the units pages and 404 on the claims
+    pages (`outsiders=Http404`). Staff whose role lacks the permission get the styled 403 that says so. Which units
+    an allowed account acts for is the views' scoping (units.scoping), never this decorator."""
 
-    return wrapper
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not (user.is_staff or user.is_superuser or is_desk_staff(user)):
+                raise outsiders("not staff")
+            needed = write if write and request.method == "POST" else permission
+            if not user.has_perm(needed):
+                raise PermissionDenied(_("Your role does not allow this action."))
+            return view(request, *args, **kwargs)
+
+        wrapper.role_permission = permission  # type: ignore[attr-defined]  # read by tests/security/test_roles.py
+        wrapper.role_write_permission = write or permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 def current_unit(request: HttpRequest) -> ServiceUnit:

@@ -1,4 +1,6 @@
-"""The unit dashboard for managers: the last 30 days as charts, and the same figures as CSV."""
+"""The unit manager's home: the unit as it stands now (files by status, requests waiting, today's visits and
+appointments, the staff, the opening hours and their editor), then the last 30 days as charts, and those figures
+as CSV."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from mutuelle import csv_safe
 
-from ..scoping import managed_units_for
+from ..scoping import hours_units_for, managed_units_for
 from ..selectors import localized_name, unit_dashboard
-from .common import desk_staff_required
+from ..selectors_hours import opening_summary
+from ..selectors_manager import unit_now
+from .common import role_permission_required
 
 
 def _scope(request: HttpRequest):
@@ -24,7 +28,7 @@ def _scope(request: HttpRequest):
     return units, selected
 
 
-@desk_staff_required
+@role_permission_required("units.view_unit_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     units, selected = _scope(request)
     figures = unit_dashboard(units=units.filter(pk=selected.pk) if selected else units)
@@ -38,14 +42,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     from memberships.selectors import unit_counts
 
+    scope = units.filter(pk=selected.pk) if selected else units
     scoped = [selected.pk] if selected else list(units.values_list("pk", flat=True))
     return render(request, "units/dashboard.html", {
         "units": units, "selected": selected, "figures": figures, "chart_data": chart_data,
-        "memberships": unit_counts(unit_ids=scoped, since=figures.first_day),
+        "memberships": unit_counts(unit_ids=scoped, since=figures.first_day), "now": unit_now(units=scope),
+        "hours_summary": opening_summary(unit=selected) if selected else None,
+        "may_edit_hours": bool(selected and request.user.has_perm("units.change_openinghours")
+                               and hours_units_for(request.user).filter(pk=selected.pk).exists()),
         "scope_name": localized_name(selected) if selected else _("All units")})
 
 
-@desk_staff_required
+@role_permission_required("units.view_unit_dashboard")
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     units, selected = _scope(request)
     figures = unit_dashboard(units=units.filter(pk=selected.pk) if selected else units)
@@ -71,7 +79,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@desk_staff_required
+@role_permission_required("units.view_staffassignment")
 def unit_staff(request: HttpRequest) -> HttpResponse:
     """The staff of the units the manager reads, with their roles."""
     from ..models import StaffAssignment

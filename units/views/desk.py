@@ -14,7 +14,7 @@ from members.models import Beneficiary, Member
 from .. import services
 from ..forms import VisitorForm, VisitUpdateForm
 from ..selectors import desk_member_search, visit_queue, visits_for
-from .common import current_unit, desk_staff_required, reverse_or_none
+from .common import current_unit, reverse_or_none, role_permission_required
 
 
 def _queue_context(request: HttpRequest, unit) -> dict:
@@ -26,7 +26,7 @@ def _queue_context(request: HttpRequest, unit) -> dict:
     return {"unit": unit, "visits": visits, "waiting": sum(1 for v in visits if v.status == "open")}
 
 
-@desk_staff_required
+@role_permission_required("units.view_visit")
 def desk_home(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     context = _queue_context(request, unit)
@@ -34,14 +34,14 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     return render(request, "units/desk_home.html", context)
 
 
-@desk_staff_required
+@role_permission_required("units.view_visit")
 def desk_queue(request: HttpRequest) -> HttpResponse:
     """The queue alone, polled by the desk page every few seconds."""
     unit = current_unit(request)
     return render(request, "units/partials/queue.html", _queue_context(request, unit))
 
 
-@desk_staff_required
+@role_permission_required("units.view_visit")
 def desk_search(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     query = request.GET.get("q", "")
@@ -55,7 +55,7 @@ def desk_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@desk_staff_required
+@role_permission_required("units.add_visit")
 def visit_receive(request: HttpRequest) -> HttpResponse:
     """Reception: an identified member (from the search) or a visitor typed in by name."""
     unit = current_unit(request)
@@ -89,7 +89,7 @@ def visit_receive(request: HttpRequest) -> HttpResponse:
     return redirect("units:desk")
 
 
-@desk_staff_required
+@role_permission_required("units.view_visit", write="units.change_visit")
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(visits_for(request.user), pk=pk)
     form = VisitUpdateForm(request.POST or None, unit=visit.unit, initial={
@@ -108,7 +108,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@desk_staff_required
+@role_permission_required("units.change_visit")
 def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     visit = get_object_or_404(visits_for(request.user), pk=pk)
     if action == "serve":

@@ -13,10 +13,10 @@ from .. import services
 from ..forms import LabOrderForm
 from ..models import LAB_STAGE_ORDER
 from ..selectors import beneficiary_cover_on, lab_orders_for
-from .common import cover_confirm, current_unit, desk_staff_required
+from .common import cover_confirm, current_unit, role_permission_required
 
 
-@desk_staff_required
+@role_permission_required("units.view_laborder")
 def lab_order_list(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     orders = lab_orders_for(request.user).filter(unit=unit)[:200]
@@ -24,7 +24,7 @@ def lab_order_list(request: HttpRequest) -> HttpResponse:
                   {"unit": unit, "orders": orders, "desk_units": request.desk_units})
 
 
-@desk_staff_required
+@role_permission_required("units.add_laborder")
 def lab_order_new(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     member = get_object_or_404(Member, pk=request.GET.get("member") or request.POST.get("member") or 0)
@@ -56,7 +56,7 @@ def order_url(order) -> str:
     return reverse("units:lab_order", kwargs={"pk": order.pk})
 
 
-@desk_staff_required
+@role_permission_required("units.view_laborder")
 def lab_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(lab_orders_for(request.user), pk=pk)
     return render(request, "units/lab_order_detail.html", {
@@ -65,7 +65,7 @@ def lab_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@desk_staff_required
+@role_permission_required("units.change_laborder")
 def lab_order_advance(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(lab_orders_for(request.user), pk=pk)
     from datetime import date

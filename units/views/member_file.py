@@ -1,12 +1,10 @@
 """The desk's member file: coverage (the member space's own selector), administrative data updated by the agent,
 change requests recorded and validated by a second agent, the member's files, agreements and attestation."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,24 +22,9 @@ from members.selectors import member_overview
 from members.services import attestation_issue, member_update
 
 from ..forms_desk import DecisionForm, MemberDataForm, spread_errors
-from .common import desk_staff_required
+from .common import role_permission_required
 
 DATA_FIELDS = ("address", "phone", "email", "employer", "grade", "iban")
-
-
-def permission_needed(permission: str) -> Callable:
-    """The role's permission (units/roles.py), on top of being desk staff; refused with the styled 403."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(permission):
-                raise PermissionDenied(_("Your role does not allow this action."))
-            return view(request, *args, **kwargs)
-
-        return desk_staff_required(wrapper)
-
-    return decorate
 
 
 def _staff(request: HttpRequest) -> User:
@@ -65,7 +48,7 @@ def _context(request: HttpRequest, member: Member, form: MemberDataForm) -> dict
     }
 
 
-@permission_needed("members.view_member")
+@role_permission_required("members.view_member")
 def member_file(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
     form = MemberDataForm(initial={field: getattr(member, field) for field in DATA_FIELDS})
@@ -73,7 +56,7 @@ def member_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_needed("members.change_member")
+@role_permission_required("members.change_member")
 def member_data_update(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
     form = MemberDataForm(request.POST)
@@ -96,7 +79,7 @@ def member_data_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_needed("members.change_changerequest")
+@role_permission_required("members.change_changerequest")
 def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(ChangeRequest, pk=pk)
     form = DecisionForm(request.POST)
@@ -121,7 +104,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("units:member_file", pk=change.member_id)
 
 
-@permission_needed("members.change_changerequest")
+@role_permission_required("members.change_changerequest")
 def change_requests(request: HttpRequest) -> HttpResponse:
     pending = [(change, changes.change_request_may_decide(change_request=change, user=_staff(request)))
                for change in changes.change_requests_pending()]
@@ -129,7 +112,7 @@ def change_requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_needed("members.add_attestation")
+@role_permission_required("members.add_attestation")
 def member_attestation(request: HttpRequest, pk: int) -> HttpResponse:
     """A membership attestation printed at the desk (the same document the member downloads)."""
     member = get_object_or_404(Member, pk=pk)
