@@ -131,6 +131,15 @@ def test_the_manager_changes_his_units_hours_and_the_history_says_who(manager_ta
     assert (manager_taounate.get_full_name() or manager_taounate.username) in history_list
 
 
+def test_the_hours_page_shows_changes_made_by_no_account(manager_taounate, taounate):
+    unit_opening_hours_set(unit=taounate, by=None, periods=[(0, time(9), time(12))])  # as seed_demo does
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(manager_taounate)
+    page = client.get(reverse("units:opening_hours"))
+    assert page.status_code == 200 and "— : removed" not in page.content.decode()
+    assert "—:" in page.content.decode().split('id="hours-history"')[1]
+
+
 def test_a_period_given_by_half_or_overlapping_is_refused_and_nothing_changes(manager_taounate, taounate):
     client = Client(headers={"accept-language": "en"})
     client.force_login(manager_taounate)

@@ -17,6 +17,11 @@ from ..services_hours import unit_opening_hours_set
 from .common import role_permission_required
 
 
+def _author(user) -> str:
+    """Who made a change: "—" for the demo seeding and the migration, which act as no account."""
+    return (user.get_full_name() or user.username) if user is not None else "—"
+
+
 @role_permission_required("units.view_openinghours", write="units.change_openinghours")
 def opening_hours_edit(request: HttpRequest) -> HttpResponse:
     units = list(hours_units_for(request.user).prefetch_related("opening_hours").order_by("code"))
@@ -38,7 +43,8 @@ def opening_hours_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("The opening hours are unchanged."))
             return redirect(f"{reverse('units:opening_hours')}?unit={unit.code}")
-    history = [(row, period_text(row.opens, row.closes)) for row in opening_hours_history(unit=unit)[:30]]
+    history = [(row, period_text(row.opens, row.closes), _author(row.history_user))
+               for row in opening_hours_history(unit=unit)[:30]]
     return render(request, "units/opening_hours.html", {
         "units": units, "unit": unit, "form": form, "summary": opening_summary(unit=unit), "history": history,
     }, status=400 if form.is_bound else 200)
