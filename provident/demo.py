@@ -104,8 +104,10 @@ def seed_provident_demo() -> int:
             request.seniority_days, request.seniority_years, request.seniority_rate = 12235, 33, D("1.0000")
             request.save(update_fields=["seniority_days", "seniority_years", "seniority_rate"])
         if status in (RequestStatus.IN_REVIEW, RequestStatus.LIQUIDATED, RequestStatus.PAID):
+            assert amount is not None
             share = ProvidentShare.objects.create(request=request, amount=amount)
         if status == RequestStatus.PAID:
+            assert amount is not None
             batch = PaymentBatch.objects.create(reference="PB-20240415-DEMO01", status=BatchStatus.CONFIRMED,
                                                 total=amount)
             payee = member_payee(member)

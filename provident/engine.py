@@ -174,8 +174,9 @@ def split(amount: Decimal, heirs: tuple[HeirShare, ...]) -> tuple[tuple[str, Dec
     return tuple((h.key, part) for h, part in zip(heirs, parts, strict=True))
 
 
-def _rejected(reason: str, **seniority) -> Decision:
-    return Decision(outcome=REJECTED, reason=reason, amount=ZERO, **seniority)
+def _rejected(reason: str, *, seniority_days: int | None = None, seniority_years: int | None = None) -> Decision:
+    return Decision(outcome=REJECTED, reason=reason, amount=ZERO, seniority_days=seniority_days,
+                    seniority_years=seniority_years)
 
 
 def decide(request: ProvidentInput, terms: Terms) -> Decision:
@@ -189,17 +190,17 @@ def decide(request: ProvidentInput, terms: Terms) -> Decision:
         return _rejected(LATE_REQUEST)
     if request.already_granted:
         return _rejected(ALREADY_PAID)
-    seniority: dict = {}
+    days: int | None = None
+    years: int | None = None
+    seniority_rate: Decimal | None = None
     rate = Decimal("1")
     if request.benefit == RETIREMENT:
         days = seniority_days(request.affiliations, request.event_date)
         years = days // 365
-        seniority = {"seniority_days": days, "seniority_years": years}
         eligible = [r for r in terms.seniority_rates if years >= r.min_years]
         if not eligible:
-            return _rejected(INSUFFICIENT_SENIORITY, **seniority)
-        rate = max(eligible, key=lambda r: r.min_years).rate
-        seniority["rate"] = rate
+            return _rejected(INSUFFICIENT_SENIORITY, seniority_days=days, seniority_years=years)
+        rate = seniority_rate = max(eligible, key=lambda r: r.min_years).rate
     shares: tuple[tuple[str, Decimal], ...] = ()
     amount = cents(terms.amount * rate)
     if request.benefit == MEMBER_DEATH:
@@ -208,4 +209,4 @@ def decide(request: ProvidentInput, terms: Terms) -> Decision:
         shares = split(amount, request.heirs)
     review = terms.always_review or request.benefit == MEMBER_DEATH or amount > terms.review_threshold
     return Decision(outcome=IN_REVIEW if review else LIQUIDATED, reason="", amount=amount, shares=shares,
-                    **seniority)
+                    seniority_days=days, seniority_years=years, rate=seniority_rate)

@@ -12,7 +12,14 @@ SCAN = _("Scan (PDF, JPEG or PNG)")
 MAX_HEIRS = 8
 
 
-class RequestForm(StyledForm):
+class _ChoicesForm(StyledForm):
+    def _choices(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+
+class RequestForm(_ChoicesForm):
     benefit = forms.ChoiceField(label=_("Allowance asked for"), choices=BenefitCode.choices)
     event_date = forms.DateField(label=_("Date of the event (retirement or death)"), widget=DateInput())
     deceased = forms.TypedChoiceField(label=_("Deceased beneficiary"), coerce=int, required=False, empty_value=None)
@@ -20,10 +27,10 @@ class RequestForm(StyledForm):
 
     def __init__(self, *args, beneficiaries=(), online: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deceased"].choices = [("", "—")] + [
+        self._choices("deceased").choices = [("", "—")] + [
             (b.pk, f"{b.full_name} — {b.get_relation_display()}") for b in beneficiaries if b.relation != "member"]
         if online:
-            self.fields["benefit"].choices = [(c, BenefitCode(c).label) for c in ONLINE_BENEFITS]
+            self._choices("benefit").choices = [(c, BenefitCode(c).label) for c in ONLINE_BENEFITS]
 
     def documents(self) -> list[DocumentInput]:
         upload = self.cleaned_data.get("main_document")
@@ -78,7 +85,7 @@ def heirs_from(formset) -> tuple[list[HeirInput], list[DocumentInput]]:
     return heirs, documents
 
 
-class DocumentForm(StyledForm):
+class DocumentForm(_ChoicesForm):
     kind = forms.ChoiceField(label=_("Document"))
     heir = forms.TypedChoiceField(label=_("Heir"), coerce=int, required=False, empty_value=None)
     scan = forms.FileField(label=SCAN)
@@ -87,8 +94,8 @@ class DocumentForm(StyledForm):
         super().__init__(*args, **kwargs)
         from .models import DocumentKind
 
-        self.fields["kind"].choices = DocumentKind.choices
-        self.fields["heir"].choices = [("", "—")] + [(h.pk, h.full_name) for h in heirs]
+        self._choices("kind").choices = DocumentKind.choices
+        self._choices("heir").choices = [("", "—")] + [(h.pk, h.full_name) for h in heirs]
 
 
 class DecisionForm(StyledForm):

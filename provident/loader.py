@@ -20,8 +20,8 @@ def provident_input(request: ProvidentRequest) -> engine.ProvidentInput:
     periods = tuple(engine.Period(start=p.start, end=p.end, status=p.status)
                     for p in AffiliationPeriod.objects.filter(member_id=request.member_id).order_by("start"))
     deceased = None
-    if request.deceased_id:
-        b = request.deceased
+    b = request.deceased if request.deceased_id else None
+    if b is not None:
         deceased = engine.Deceased(
             relation=b.relation, birth_date=b.birth_date, marriage_start=b.marriage_start,
             marriage_end=b.marriage_end, disabled=b.disabled,

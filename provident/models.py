@@ -303,22 +303,3 @@ class PaidShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.share_id} in {self.transfer_id}"
-
-
-class DocumentAccess(models.Model):
-    """Who opened which provident scan, when (death certificates are health data). Written, never edited."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("read by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    document = models.ForeignKey(ProvidentDocument, on_delete=models.PROTECT, related_name="accesses",
-                                 verbose_name=_("provident document"))
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("provident document access")
-        verbose_name_plural = _("provident document accesses")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.document_id} {self.at}"

@@ -1,6 +1,7 @@
-"""Telling the requester (the member, or the heir who filed) each step of a provident request, in his language:
-an e-mail to the member when he has one, an SMS to the member or to the filing heir's phone. Each status change
-is told at most once (the task claims the row with a conditional UPDATE on `notified_at`)."""
+"""Telling the requester (the member, or the heir who filed) each step of a provident request, in his language,
+by e-mail to the member when he has one, by SMS to the member or to the filing heir's phone (the member's
+notification-centre entry is provident.notice's). Each status change is told at most once (the task claims the
+row with a conditional UPDATE on `notified_at`)."""
 
 import logging
 
@@ -15,7 +16,6 @@ from members.sms import send_sms
 from .models import ProvidentStatusChange, RequestStatus
 
 logger = logging.getLogger("mutuelle.notifications")
-
 
 def provident_notify(*, change_id: int) -> bool:
     change = ProvidentStatusChange.objects.select_related("request__member__user").filter(pk=change_id).first()

@@ -20,8 +20,9 @@ def terms_on(*, benefit: str, on: date) -> engine.Terms:
     if benefit == engine.RETIREMENT:
         since = (SeniorityRate.objects.filter(effective_from__lte=on).order_by("-effective_from")
                  .values_list("effective_from", flat=True).first())
-        rates = tuple(engine.SeniorityRate(min_years=r.min_years, rate=r.rate)
-                      for r in SeniorityRate.objects.filter(effective_from=since))
+        if since is not None:
+            rates = tuple(engine.SeniorityRate(min_years=r.min_years, rate=r.rate)
+                          for r in SeniorityRate.objects.filter(effective_from=since))
     parameters = (RuleParameters.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
                   or RuleParameters.objects.order_by("effective_from").first())
     ages = {"child_age_limit": parameters.child_age_limit,

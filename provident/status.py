@@ -1,6 +1,7 @@
 """A provident request's status pipeline: one transition table, one function that applies it and writes history."""
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProvidentRequest, ProvidentStatusChange, RequestStatus
@@ -18,7 +19,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # What the requester reads about each status.
-EXPLANATIONS: dict[str, str] = {
+EXPLANATIONS: dict[str, Promise] = {
     S.RECEIVED: _("The mutual has received the request. It will be checked and liquidated shortly."),
     S.INCOMPLETE: _("Documents are missing. Bring or send them so that the request can be liquidated."),
     S.IN_REVIEW: _("The allowance has been computed; a second liquidator checks it before payment."),
@@ -51,6 +52,9 @@ def request_set_status(*, request: ProvidentRequest, to_status: str, by=None, re
         setattr(request, name, value)
     change = ProvidentStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
                                                   changed_by=by, reason=reason[:300])
+    from .notice import provident_notice
+
+    provident_notice(request=request, to_status=to_status)
     if to_status in NOTIFIED:
         from outbox.services import outbox_enqueue
 

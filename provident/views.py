@@ -1,21 +1,26 @@
 """Provident pages: the desk (any request, heirs with their shares and IBANs), the member's own requests online,
 the second liquidator's queue, and the scans (every download logged: death certificates are health data)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from claims.views.common import desk_required, member_required
-from members.models import Member
+from members.models import Member, User
 from units.scoping import is_desk_staff, units_for
 
+from .access import provident_scan_access_record
 from .forms import DecisionForm, DeskRequestForm, DocumentForm, HeirFormSet, RequestForm, heirs_from
-from .models import DocumentAccess, DocumentKind, ProvidentDocument, ProvidentRequest, RequestChannel
+from .letter import decision_pdf, has_letter, request_from_token, verification_token
+from .models import DocumentKind, ProvidentDocument, ProvidentRequest, RequestChannel
 from .reasons import REASON_MESSAGES
 from .selectors import request_page, requests_for_member, requests_for_staff
 from .services.intake import document_add, missing_documents, request_create
@@ -37,10 +42,19 @@ def reviewer_required(view):
     return wrapped
 
 
+LETTER_LINKS = (("ar", "العربية"), ("fr", "Français"), ("en", "English"))
+
+
+def _member(request: HttpRequest) -> Member:
+    """The member `member_required` put on the request."""
+    return cast(Member, getattr(request, "member"))  # noqa: B009  # set by the decorator, unknown to the stubs
+
+
 def _context(request_obj: ProvidentRequest, **extra) -> dict:
     return {"req": request_obj, "explanation": EXPLANATIONS[request_obj.status],
             "reason_message": REASON_MESSAGES.get(request_obj.reason_code, ""),
-            "missing": [(DocumentKind(kind).label, heir) for kind, heir in missing_documents(request_obj)], **extra}
+            "missing": [(DocumentKind(kind).label, heir) for kind, heir in missing_documents(request_obj)],
+            "has_letter": has_letter(request_obj), "letter_languages": LETTER_LINKS, **extra}
 
 
 def _spread(error: ValidationError, form, heirs=None) -> None:
@@ -143,12 +157,12 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "provident/member_list.html", {
-        "requests": requests_for_member(member=request.member).order_by("-created_at")})
+        "requests": requests_for_member(member=_member(request)).order_by("-created_at")})
 
 
 @member_required
 def member_new(request: HttpRequest) -> HttpResponse:
-    member = request.member
+    member = _member(request)
     beneficiaries = list(member.beneficiaries.all())
     form = RequestForm(beneficiaries=beneficiaries, online=True)
     if request.method == "POST":
@@ -172,7 +186,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    request_obj = request_page(requests=requests_for_member(member=request.member), pk=pk)
+    request_obj = request_page(requests=requests_for_member(member=_member(request)), pk=pk)
     if request_obj is None:
         raise Http404("not this member's request")
     form = DocumentForm(heirs=())
@@ -232,8 +246,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A scan, to the member whose request it is or to staff who may reach the request; always logged."""
-    user = request.user
+    """A scan, to the member whose request it is or to staff who may reach the request. Staff reads go to the
+    health-data access log (claims.HealthDataAccess) before the bytes leave."""
+    user = cast(User, request.user)
     documents = ProvidentDocument.objects.none()
     member = Member.objects.filter(user=user).first()
     if member is not None:
@@ -241,12 +256,12 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     if is_desk_staff(user):
         documents = documents | ProvidentDocument.objects.filter(
             request__in=requests_for_staff(user=user).values("pk"))
-    document = get_object_or_404(documents, pk=pk)
-    DocumentAccess.objects.create(user=user, document=document, ip=request.META.get("REMOTE_ADDR") or None)
+    document = get_object_or_404(documents.select_related("request__member"), pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("scan missing from storage") from error
+    provident_scan_access_record(request=request, document=document)
     response = FileResponse(handle, as_attachment=True, filename=document.original_name,
                             content_type=document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -256,3 +271,44 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 
+
+
+# --- the decision letter (PDF) and its public check ------------------------------------------------------------
+
+LETTER_LANGUAGES = ("ar", "fr", "en")
+
+
+def _letter(request: HttpRequest, request_obj: ProvidentRequest | None, language: str) -> HttpResponse:
+    if request_obj is None or not has_letter(request_obj):
+        raise Http404("no decision letter")
+    verify_url = request.build_absolute_uri(reverse("provident:verify", args=[verification_token(request_obj)]))
+    with translation.override(language):
+        pdf = decision_pdf(request=request_obj, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{request_obj.tracking_code}-{language}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required
+@require_GET
+def member_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's letter, in the language of his pages."""
+    found = request_page(requests=requests_for_member(member=_member(request)), pk=pk)
+    return _letter(request, found, (request.LANGUAGE_CODE or "ar")[:2])
+
+
+@desk_required
+@require_GET
+def desk_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printed at the desk for the requester: in the requester's language unless `?lang=` asks for another."""
+    found = request_page(requests=requests_for_staff(user=request.user), pk=pk)
+    wanted = request.GET.get("lang", "")
+    language = wanted if wanted in LETTER_LANGUAGES else (found.language if found else "ar")
+    return _letter(request, found, language if language in LETTER_LANGUAGES else "ar")
+
+
+@require_GET
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: whether a decision letter is genuine (tracking code, allowance, status, amount; no names)."""
+    return render(request, "provident/verify.html", {"req": request_from_token(token)})

@@ -18,6 +18,7 @@ class AccessAction(models.TextChoices):
     ADMIN_VIEW = "admin_view", _("Opened the file in the administration")
     ESTIMATE = "estimate", _("Estimated a reimbursement against the past care")
     AGREEMENTS = "agreements", _("Listed prior agreements of another unit")
+    PROVIDENT_SCAN = "provident_scan", _("Downloaded a scan of a provident request")
 
 
 class HealthDataAccess(models.Model):
@@ -33,6 +34,9 @@ class HealthDataAccess(models.Model):
                                     verbose_name=_("beneficiary"), null=True, blank=True)
     attachment = models.ForeignKey("claims.Attachment", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("scan"))
+    # A scan of a provident request (a death certificate is health data), read by staff.
+    provident_document = models.ForeignKey("provident.ProvidentDocument", on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+", verbose_name=_("provident scan"))
     action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
     view_name = models.CharField(_("page"), max_length=100, blank=True)
     unit = models.ForeignKey("units.ServiceUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -112,9 +112,12 @@ class HealthAccessAdminMixin(_AdminBase):
 
 def health_accesses_for_member(*, member: Member) -> QuerySet[HealthDataAccess]:
     """What the member sees of the log (a read, kept beside the write it mirrors): every recorded read of their
-    files and of their family's health data (estimates, agreements), newest first, with who and from where."""
-    return (HealthDataAccess.objects.filter(Q(claim__member=member) | Q(beneficiary__member=member))
-            .select_related("user", "unit", "claim", "attachment", "beneficiary").order_by("-at", "-id"))
+    files, of their family's health data (estimates, agreements) and of their provident requests' scans, newest
+    first, with who and from where."""
+    return (HealthDataAccess.objects.filter(Q(claim__member=member) | Q(beneficiary__member=member)
+                                            | Q(provident_document__request__member=member))
+            .select_related("user", "unit", "claim", "attachment", "beneficiary", "provident_document__request")
+            .order_by("-at", "-id"))
 
 
 def beneficiary_access_record(*, request: HttpRequest, beneficiary_ids: Iterable[int], action: str) -> int:

@@ -79,7 +79,7 @@ class RequestCreateSerializer(serializers.Serializer):
 class DeskRequestCreateSerializer(RequestCreateSerializer):
     member = serializers.IntegerField()
     received_on = serializers.DateField()
-    heirs = HeirInputSerializer(many=True, required=False, max_length=20)
+    heirs = serializers.ListField(child=HeirInputSerializer(), required=False, max_length=20)
     contact_name = serializers.CharField(max_length=210, required=False, default="")
     contact_phone = serializers.CharField(max_length=20, required=False, default="")
     language = serializers.ChoiceField(choices=["ar", "fr", "en"], required=False, default="ar")

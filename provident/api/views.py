@@ -41,7 +41,8 @@ def _conflict():
     return Conflict()
 
 
-class _Base(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _Base(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,  # type: ignore[misc]
+            viewsets.GenericViewSet):  # the mixin narrows APIView's attributes
     serializer_class = ProvidentRequestSerializer
 
     def scope(self):
@@ -82,7 +83,7 @@ class _Base(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class ProvidentRequestViewSet(_Base):
     """Requests of the caller's units (desk staff) or every request (liquidators, admins)."""
 
-    permission_classes = [IsDeskStaff]
+    permission_classes = [IsDeskStaff]  # type: ignore[list-item]  # the mixin types it as IsAuthenticated
 
     def scope(self):
         return requests_for_staff(user=self.request.user)
@@ -134,7 +135,7 @@ class ProvidentRequestViewSet(_Base):
 class MyProvidentRequestViewSet(_Base):
     """The member's own requests; online he asks for his retirement or declares a spouse's or child's death."""
 
-    permission_classes = [IsMember]
+    permission_classes = [IsMember]  # type: ignore[list-item]
 
     def scope(self):
         return requests_for_member(member=member_of(self.request.user))

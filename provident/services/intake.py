@@ -29,6 +29,7 @@ from ..models import (
     RequestChannel,
     RequestStatus,
 )
+from ..notice import provident_notice
 from ..reference import required_kinds
 from ..status import request_set_status
 
@@ -127,7 +128,8 @@ def _store(request: ProvidentRequest, document: DocumentInput, scan: CheckedScan
     try:
         stored.save()
     except Exception:
-        stored.file.storage.delete(name)
+        if name:
+            stored.file.storage.delete(name)
         raise
     return stored
 
@@ -206,6 +208,7 @@ def request_create(*, by, member: Member, benefit: str, event_date: date, channe
 
         ProvidentStatusChange.objects.create(request=request, to_status=RequestStatus.RECEIVED, changed_by=by,
                                              reason=f"Received ({channel}).")
+        provident_notice(request=request, to_status=RequestStatus.RECEIVED)
         created = {h["position"]: Heir.objects.create(request=request, **h) for h in cleaned_heirs}
         for document, scan in scans:
             _store(request, document, scan, by, created)

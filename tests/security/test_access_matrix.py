@@ -33,6 +33,7 @@ from claims.services import intake
 from members.models import ChangeRequest
 from members.services import attestation_issue
 from memberships.models import MembershipApplication
+from provident.letter import verification_token
 from provident.models import ProvidentDocument, ProvidentRequest
 from tests.claims.factories import ClaimFileFactory, ClaimLineFactory, pdf_bytes, reference
 from tests.claims.factories import upload as pdf_upload
@@ -230,6 +231,9 @@ MATRIX: dict[str, Row] = {
     "provident:review_list": row("GET", "", PROVIDENT_REVIEWER),
     "provident:review_detail": row("GET", "provident", PROVIDENT_REVIEWER),
     "provident:document": row("GET", "provident_document", "login ok 404 ok 404 ok ok"),
+    "provident:desk_letter": row("GET", "provident_decided", DESK_X_OBJECT),
+    "provident:member_letter": row("GET", "provident_decided", MEMBER_A_OBJECT),
+    "provident:verify": row("GET", "provident_token", PUBLIC),
     # memberships: the public application, the desk's applications and decision, the member's requests
     "memberships:apply": row("GET", "", PUBLIC),
     "memberships:desk_list": row("GET", "", DESK),
@@ -355,6 +359,10 @@ class World:
         from django.core.files.base import ContentFile
 
         self.provident_document.file.save("decision.pdf", ContentFile(pdf_bytes()), save=True)
+        self.provident_decided = ProvidentRequest.objects.create(
+            member=a, benefit="SPOUSE_DEATH", event_date=timezone.localdate(), received_on=timezone.localdate(),
+            deceased=a.beneficiaries.filter(relation="member").first(), channel="front_desk", unit=self.unit_x,
+            status="rejected", reason_code="BENEFICIARY_NOT_ELIGIBLE", amount=Decimal("0.00"))
         today = timezone.localdate()
         self.application = MembershipApplication.objects.create(
             channel="online", home_unit=self.unit_x, received_on=today, cin="MX123456", first_name="Amina",
@@ -430,6 +438,8 @@ class World:
             "agreement_document": {"pk": self.agreement_document.pk},
             "provident": {"pk": self.provident.pk},
             "provident_document": {"pk": self.provident_document.pk},
+            "provident_decided": {"pk": self.provident_decided.pk},
+            "provident_token": {"token": verification_token(self.provident_decided)},
             "application": {"pk": self.application.pk},
             "approved_application": {"pk": self.approved_application.pk},
             "provider_agreement": {"pk": self.provider_agreement.pk},
