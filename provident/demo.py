@@ -1,6 +1,6 @@
 """The spec's sample reference data for provident benefits (effective 2023-01-01), loaded by seed_demo."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from .models import BenefitCode, BenefitVersion, DocumentKind, RequiredDocument, SeniorityRate
@@ -38,6 +38,12 @@ def seed_provident_reference() -> None:
 RETIREE_CIN = "RT100001"
 
 
+def _noon(day: date) -> datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 def _retiree():
     from members.identifiers import membership_number_from_sequence, moroccan_iban_from_rib
     from members.models import AffiliationPeriod, Beneficiary, Member, Mutual
@@ -65,7 +71,8 @@ def _retiree():
 
 
 def seed_provident_demo() -> int:
-    """A retiree (Abdelkader Mansouri, member M of the worked examples) and a provident request in each state.
+    """A retiree (Abdelkader Mansouri, member M of the worked examples) and a provident request in each state,
+    among them the heirs of a member (Driss Alaoui) waiting for the second liquidator.
     Rows are written directly (the demo shows states; the worker decides real requests). Idempotent."""
     from claims.models import BatchStatus, PayeeKind, PaymentBatch, Transfer
     from claims.services.payments import member_payee
@@ -83,7 +90,7 @@ def seed_provident_demo() -> int:
     D = Decimal
     rows = [  # benefit, event, received, deceased, status, amount, reason
         (BenefitCode.RETIREMENT, date(2024, 3, 1), date(2024, 4, 10), None, RequestStatus.PAID, D("30000.00"), ""),
-        (BenefitCode.SPOUSE_DEATH, date(2026, 9, 1), date(2026, 11, 2), spouse, RequestStatus.IN_REVIEW,
+        (BenefitCode.SPOUSE_DEATH, date(2026, 9, 1), date(2026, 11, 2), spouse, RequestStatus.LIQUIDATED,
          D("3000.00"), ""),
         (BenefitCode.CHILD_DEATH, date(2026, 10, 1), date(2026, 11, 3), anas, RequestStatus.LIQUIDATED,
          D("1500.00"), ""),
@@ -95,7 +102,8 @@ def seed_provident_demo() -> int:
     for benefit, event, received, deceased, status, amount, reason in rows:
         request = ProvidentRequest.objects.create(
             member=member, benefit=benefit, event_date=event, received_on=received, deceased=deceased,
-            channel="front_desk", unit=unit, status=status, amount=amount, reason_code=reason, language="ar")
+            channel="front_desk", unit=unit, status=status, amount=amount, reason_code=reason, language="ar",
+            liquidated_at=None if amount is None else _noon(received + timedelta(days=2)))
         ProvidentStatusChange.objects.create(request=request, to_status=RequestStatus.RECEIVED, reason="demo")
         if status != RequestStatus.RECEIVED:
             ProvidentStatusChange.objects.create(request=request, from_status=RequestStatus.RECEIVED,
@@ -115,4 +123,52 @@ def seed_provident_demo() -> int:
                                                payee_name=payee.name, member=member, iban=payee.iban, amount=amount,
                                                reference=f"{batch.reference}-{payee.reference}")
             PaidShare.objects.create(share=share, transfer=transfer, amount=amount)
-    return len(rows)
+    return len(rows) + _member_death_in_review(unit)
+
+
+DECEASED_CIN = "RT100002"
+
+
+def _member_death_in_review(unit) -> int:
+    """The heirs of Driss Alaoui (died 2026-10-20) filed at Taounate, shares of the worked example 4; computed by
+    the engine's split, waiting for a second liquidator."""
+    from fractions import Fraction
+
+    from members.identifiers import membership_number_from_sequence, moroccan_iban_from_rib
+    from members.models import AffiliationPeriod, Beneficiary, Member, Mutual
+
+    from . import engine
+    from .models import Heir, ProvidentRequest, ProvidentShare, ProvidentStatusChange, RequestStatus
+
+    if Member.objects.filter(cin=DECEASED_CIN).exists():
+        return 0
+    member = Member.objects.create(
+        mutual=Mutual.objects.get(is_ours=True), membership_number=membership_number_from_sequence(990_002),
+        cin=DECEASED_CIN, first_name="Driss", last_name="Alaoui", first_name_ar="إدريس", last_name_ar="العلوي",
+        birth_date=date(1968, 4, 12), sex="M", employer="Ministère de la Santé", home_unit=unit,
+        iban=moroccan_iban_from_rib(f"{990_002:024d}"))
+    AffiliationPeriod.objects.create(member=member, start=date(1995, 1, 1), end=None, status="active")
+    Beneficiary.objects.create(member=member, relation="member", first_name="Driss", last_name="Alaoui",
+                               birth_date=member.birth_date, sex="M")
+    request = ProvidentRequest.objects.create(
+        member=member, benefit=BenefitCode.MEMBER_DEATH, event_date=date(2026, 10, 20),
+        received_on=date(2026, 11, 5), channel="front_desk", unit=unit, status=RequestStatus.IN_REVIEW,
+        amount=Decimal("15000.00"), liquidated_at=_noon(date(2026, 11, 6)), contact_name="Khadija Alaoui",
+        contact_phone="+212661000002", language="ar")
+    ProvidentStatusChange.objects.create(request=request, to_status=RequestStatus.RECEIVED, reason="demo")
+    ProvidentStatusChange.objects.create(request=request, from_status=RequestStatus.RECEIVED,
+                                         to_status=RequestStatus.IN_REVIEW, reason="demo")
+    heirs = []
+    for position, (first, relation, share) in enumerate((("Khadija", "spouse", "1/8"), ("Omar", "son", "7/24"),
+                                                         ("Youssef", "son", "7/24"), ("Salma", "daughter", "7/24")),
+                                                        1):
+        numerator, denominator = share.split("/")
+        heirs.append(Heir.objects.create(
+            request=request, position=position, first_name=first, last_name="Alaoui", cin=f"RT2000{position:02d}",
+            relation=relation, iban=moroccan_iban_from_rib(f"{990_100 + position:024d}"),
+            share_numerator=int(numerator), share_denominator=int(denominator)))
+    split = engine.split(Decimal("15000.00"), tuple(
+        engine.HeirShare(key=str(h.pk), share=Fraction(h.share_numerator, h.share_denominator)) for h in heirs))
+    ProvidentShare.objects.bulk_create([ProvidentShare(request=request, heir_id=int(key), amount=amount)
+                                        for key, amount in split])
+    return 1

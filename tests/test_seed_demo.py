@@ -60,6 +60,8 @@ def test_seed_demo_has_a_retiree_and_a_provident_request_in_each_state(demo_data
     retiree = ProvidentRequest.objects.get(benefit="RETIREMENT").member
     assert retiree.affiliations.filter(status="retired", end__isnull=False).exists()
     assert BenefitVersion.objects.get(code="MEMBER_DEATH").amount == 15000
+    heirs = ProvidentRequest.objects.get(benefit="MEMBER_DEATH", status="in_review").heirs.order_by("position")
+    assert [str(h.payable_share.amount) for h in heirs] == ["1875.00", "4375.00", "4375.00", "4375.00"]
 
 
 def test_seed_demo_has_a_membership_application_in_each_state(demo_data):
