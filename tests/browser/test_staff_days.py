@@ -1,6 +1,8 @@
-"""Each role's day in the pages, in Arabic and French, on the seeded demo: every role clicks every link of its menu
-and gets no 403/404/500; a front-desk agent updates an address and requests a denture agreement with its quote;
-the liquidator grants it and runs a payment batch to `paid`. Screenshots: test-artifacts/screenshots/staff-*."""
+"""Each role's day in the pages, in Arabic and French, on the seeded demo: every role (agent, manager, liquidator,
+admin, member) clicks every link of its current menu (units.roles.menu_for) and gets 200, never an error page; a
+front-desk agent updates an address and requests a denture agreement with its quote; the liquidator grants it and
+runs a payment batch to `paid`; the unit manager lands on the unit's home and changes its opening hours, which the
+unit's public page then shows in the reader's language. Screenshots: test-artifacts/screenshots/staff-*."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,13 +15,15 @@ from claims.models import AgreementStatus, BatchStatus, ClaimFile, ClaimStatus, 
 from claims.services.intake import LineData, claim_register_at_desk
 from members.models import Member
 from members.selectors import member_coverage
+from units.roles import menu_for
 
 from .conftest import assert_page_language, login, main_text, shot, tiny_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGS = ["ar", "fr"]
 ROLES = {"agent.taounate": "/desk/", "manager.taounate": "/desk/dashboard/", "liquidator": "/review/",
-         "admin": "/admin/"}
+         "admin": "/admin/", "0000000018": "/me/"}
+ERROR_TITLES = ("Error 40", "Erreur 40", "خطأ 40", "Error 50", "Erreur 50", "خطأ 50")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -35,13 +39,16 @@ def test_each_role_lands_on_its_home_and_every_link_of_its_menu_opens(lang, seed
         entries = [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href"))
                    for i in range(links.count())]
         assert len(entries) >= 3, (username, entries)
+        expected = {entry.url for entry in menu_for(get_user_model().objects.get(username=username))}
+        assert expected <= {href for _label, href in entries}, username  # the role's whole current menu
         for index, (label, href) in enumerate(entries):
             page.goto("/")
             with page.expect_navigation():
                 page.locator(f'#main-menu a.nav-link[href="{href}"]').first.click()
             status = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseStatus")
             assert status == 200, (username, label, href, status)
-            assert "Error 40" not in page.content() and "Erreur 40" not in page.content()
+            content = page.content()
+            assert not [title for title in ERROR_TITLES if title in content], (username, label, href)
             shot(page, f"staff-menu-{username}", lang, f"{index:02d}")
             if href.startswith("/admin/"):  # Django's admin loads its own assets; only its answer is ours to check
                 page.errors.clear()
@@ -142,4 +149,41 @@ def test_an_agent_updates_an_address_and_requests_a_denture_agreement_then_the_l
     batch.refresh_from_db()
     assert claim.status == ClaimStatus.PAID and batch.status == BatchStatus.CONFIRMED
     shot(page, "staff-liquidator-day", lang, "04-paid")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_manager_opens_his_home_and_changes_the_units_opening_hours(lang, seeded, new_page):
+    from units.models import OpeningHours
+
+    page = new_page(lang)
+    login(page, "manager.taounate")
+    assert page.url.endswith("/desk/dashboard/")
+    assert_page_language(page, lang)
+    now = page.locator("#unit-now")
+    assert now.locator("#files-by-status tr").count() >= 5
+    assert "Responsable Taounate" in now.locator("#unit-staff").inner_text()
+    shot(page, "staff-manager-day", lang, "01-home")
+    page.locator("#edit-hours").click()
+    page.wait_for_url("**/desk/hours/?unit=taounate")
+    assert_page_language(page, lang)
+    page.fill("#id_d4_closes_1", "12:00")  # Friday: the morning only
+    page.fill("#id_d5_opens_1", "09:00")  # Saturday morning opens
+    page.fill("#id_d5_closes_1", "12:00")
+    shot(page, "staff-manager-day", lang, "02-hours-form")
+    page.locator("#hours-form button[type=submit]").click()
+    page.wait_for_url("**/desk/hours/?unit=taounate")
+    friday = OpeningHours.objects.get(unit__code="taounate", weekday=4)
+    assert (friday.opens.isoformat(), friday.closes.isoformat()) == ("08:30:00", "12:00:00")
+    # Friday 08:30–16:30 removed, Friday 08:30–12:00 and Saturday 09:00–12:00 added, each by the manager
+    assert OpeningHours.history.filter(unit__code="taounate", history_user__username="manager.taounate").count() == 3
+    history = page.locator("#hours-history").inner_text()
+    assert "Responsable Taounate" in history
+    shot(page, "staff-manager-day", lang, "03-hours-saved")
+    page.goto("/units/taounate/")
+    text = main_text(page)
+    saturday = {"ar": "من 09:00 إلى 12:00", "fr": "09:00–12:00"}[lang]
+    assert saturday in text, text
+    assert_page_language(page, lang)
+    shot(page, "staff-manager-day", lang, "04-unit-page")
     assert page.errors == []
