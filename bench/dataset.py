@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from claims.demo import seed_reference
 from claims.models import Act, AgreementStatus, ClaimFile, ClaimLine, PriorAgreement
-from claims.services.liquidation_loader import reference_cache_clear
+from claims.services.liquidation_reference import reference_cache_clear
 from members.identifiers import membership_number_from_sequence, moroccan_iban_from_rib
 from members.models import AffiliationPeriod, Beneficiary, Member, Mutual
 

@@ -15,7 +15,8 @@ from claims.liquidation import AffiliationPeriod, BeneficiaryFacts, HistoryLine,
 from claims.liquidation.inputs import ClaimInput, LineInput
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
 from claims.services.liquidation_bulk import liquidate_all_parallel
-from claims.services.liquidation_loader import HISTORY_STATUSES, reference_data
+from claims.services.liquidation_loader import HISTORY_STATUSES
+from claims.services.liquidation_reference import reference_data
 from claims.status import claim_set_status
 
 from . import dataset, floor, per_file, plans

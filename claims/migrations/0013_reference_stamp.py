@@ -1,6 +1,6 @@
 """The reference data's version stamp (PostgreSQL): one row, moved by a statement-level trigger on every write to
 the reference tables (admin edits, imports, raw SQL, TRUNCATE alike). The per-file task reads it in its lock
-query and rebuilds its cached reference data only when it moved (claims.services.liquidation_loader).
+query and rebuilds its cached reference data only when it moved (claims.services.liquidation_reference).
 
 The value comes from a sequence, so it never repeats (a rolled-back change leaves the row as it was and the
 number unused); readers compare for equality. The table is not a Django model: test flushes leave it alone.

@@ -7,7 +7,8 @@ from datetime import date
 from django.utils import timezone
 
 from claims.liquidation import ClaimInput, ClaimResult, LineInput, liquidate, sector_of
-from claims.services.liquidation_loader import beneficiaries_read, facts_complete, reference_data
+from claims.services.liquidation_loader import beneficiaries_read, facts_complete
+from claims.services.liquidation_reference import reference_data
 from members.models import Beneficiary
 
 

@@ -28,8 +28,8 @@ from claims.services.liquidation_loader import (
     facts_complete,
     pending_files_lock,
     pending_files_with_lines_lock,
-    reference_data,
 )
+from claims.services.liquidation_reference import reference_data
 from claims.status import InvalidTransition, claim_set_status
 
 from .liquidation_write import (  # noqa: F401 - re-exported: the bulk path and the bench import them from here

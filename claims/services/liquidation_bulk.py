@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
-from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock, reference_data
+from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock
+from claims.services.liquidation_reference import reference_data
 
 from .liquidation import Controls, Priced, contexts_price
 from .liquidation_write import priced_write

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from claims.models import ClaimFile, ClaimLine, StatusChange
 from claims.services.liquidation import claim_liquidate
 from claims.services.liquidation_bulk import liquidation_chunk_run, pending_chunks
-from claims.services.liquidation_loader import reference_data
+from claims.services.liquidation_reference import reference_data
 
 from . import liquidation_builders as b
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims.models import AgreementStatus, ClaimFile, ClaimLine, PriorAgreement, StatusChange
 from claims.services.estimate import claim_estimate
 from claims.services.liquidation import claim_liquidate, liquidation_caches_warm, liquidation_sweep
-from claims.services.liquidation_loader import reference_data
+from claims.services.liquidation_reference import reference_data
 
 from . import liquidation_builders as b
 
