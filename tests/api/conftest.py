@@ -14,8 +14,9 @@ from claims.demo import seed_reference
 from claims.models import PriorAgreement
 from claims.services.intake import LineData, claim_register_at_desk
 from tests.factories import PASSWORD, MemberFactory, StaffUserFactory, UserFactory
-from units.models import Service, ServiceUnit, Slot, StaffAssignment, StaffRole
+from units.models import Service, ServiceUnit, Slot, StaffRole
 from units.services import appointment_book, lab_order_create, visit_create
+from units.services_staff import staff_assign
 
 
 def api_token(user, client: str = "tests") -> str:
@@ -71,7 +72,7 @@ def _side(code: str, service: Service) -> Side:
     unit = _unit(code)
     unit.services.add(service)
     agent = StaffUserFactory(username=f"agent.{code}")
-    StaffAssignment.objects.create(user=agent, unit=unit, role=StaffRole.FRONT_DESK)
+    staff_assign(user=agent, unit=unit, role=StaffRole.FRONT_DESK)
     member = MemberFactory(user=UserFactory(username=f"member.{code}"), home_unit=unit)
     self_beneficiary = member.beneficiaries.get(relation="member")
     today = timezone.localdate()
@@ -106,7 +107,7 @@ def cast(db) -> Cast:
                                      name_ar="طب الأسنان", bookable=True)
     x, y = _side("x", service), _side("y", service)
     liquidator = StaffUserFactory(username="liquidator")
-    StaffAssignment.objects.create(user=liquidator, unit=x.unit, role=StaffRole.LIQUIDATOR)
+    staff_assign(user=liquidator, unit=x.unit, role=StaffRole.LIQUIDATOR)
     admin = StaffUserFactory(username="admin", is_superuser=True)
     return Cast(x=x, y=y, liquidator=liquidator, admin=admin)
 
