@@ -94,12 +94,12 @@ inside() {
 echo "### only python3 and make (and the CA certificates)"
 inside "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     python3 make ca-certificates >/dev/null && update-ca-certificates >/dev/null"
-if [ -d "$chroot_dir/repo/.git" ]; then  # a reused chroot: the commit asked for, its .venv kept
-    git -C "$chroot_dir/repo" fetch -q "$repo" "$ref" && git -C "$chroot_dir/repo" reset -q --hard FETCH_HEAD
-else
-    git clone -q "$repo" "$chroot_dir/repo"
-    git -C "$chroot_dir/repo" fetch -q "$repo" "$ref" && git -C "$chroot_dir/repo" reset -q --hard FETCH_HEAD
-fi
+# REF as the full commit id (a short id cannot be fetched); a ref that cannot be had stops the run, never tests
+# whatever commit a reused chroot held before.
+commit=$(git -C "$repo" rev-parse --verify "$ref^{commit}") || { echo "ci-fresh-debian: no commit $ref in $repo" >&2; exit 1; }
+[ -d "$chroot_dir/repo/.git" ] || git clone -q "$repo" "$chroot_dir/repo"  # a reused chroot keeps its .venv
+git -C "$chroot_dir/repo" fetch -q "$repo" "$commit" && git -C "$chroot_dir/repo" reset -q --hard "$commit" \
+    || { echo "ci-fresh-debian: could not check out $commit" >&2; exit 1; }
 echo "### commit $(git -C "$chroot_dir/repo" log -1 --format='%h %s' | cut -c1-100)"
 inside "command -v psql redis-server chromium pg_ctlcluster >/dev/null && echo 'note: service packages already in this reused chroot' || true"
 echo "### make ${targets[*]}   (network namespace $ns, $(ip netns exec "$ns" ip -4 -br addr show "$veth_ns" | awk '{print $3}'))"
