@@ -108,7 +108,8 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Beneficiary
         fields = ["id", "relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex",
-                  "cin", "marriage_start", "marriage_end", "disabled", "student_periods"]
+                  "cin", "marriage_start", "marriage_end", "disabled", "covered_from", "student_periods"]
+        read_only_fields = ["covered_from"]  # set by the membership liquidation (a late request), never by hand
 
 
 class BeneficiaryWithEligibilitySerializer(BeneficiarySerializer):

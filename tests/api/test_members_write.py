@@ -1,10 +1,12 @@
 """Staff write the registry through the API: a member, his spouse and children, student periods, affiliation
 periods and bank account; refusals name the field at fault; members and liquidators cannot write."""
 
+from datetime import date
+
 import pytest
 
 from members.identifiers import moroccan_iban_from_rib
-from members.models import Member
+from members.models import Beneficiary, Member
 
 from .conftest import client_for
 
@@ -58,6 +60,24 @@ def test_an_agent_registers_a_family_and_reads_it_back_with_eligibility(cast):
     assert by_name["Sara"]["student_periods"] == [{"id": period.json()["id"], "start": "2020-09-01",
                                                    "end": "2099-07-31"}]
     assert family["coverage"]["covered"] is True and family["affiliations"][0]["complementary"] is True
+    assert by_name["Sara"]["covered_from"] is None
+
+
+def test_a_beneficiarys_covered_from_is_shown_and_cannot_be_written(cast):
+    """A late request covers a child from the day it was received: the API shows that day, and no one moves it
+    by writing the beneficiary."""
+    desk = client_for(cast.x.agent)
+    member = _register(desk).json()
+    base = f"/api/v1/members/{member['id']}"
+    child = desk.post(f"{base}/beneficiaries/", {
+        "relation": "child", "first_name": "Sara", "last_name": "Alaoui", "birth_date": "2024-01-01", "sex": "F"},
+        format="json").json()
+    Beneficiary.objects.filter(pk=child["id"]).update(covered_from=date(2024, 6, 3))
+    written = desk.patch(f"{base}/beneficiaries/{child['id']}/", {"covered_from": "2024-01-01", "disabled": True},
+                         format="json")
+    assert written.status_code == 200 and written.json()["covered_from"] == "2024-06-03"
+    shown = {b["first_name"]: b for b in desk.get(f"{base}/").json()["beneficiaries"]}
+    assert shown["Sara"]["covered_from"] == "2024-06-03"
 
 
 def test_the_history_rows_name_the_staff_user_who_wrote(cast):
