@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuelle.settings")
 
@@ -22,3 +22,12 @@ def _database_connections_check(task=None, **_kwargs) -> None:
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
             connection.close_if_unusable_or_obsolete()
+
+
+@worker_init.connect
+def _process_warm(**_kwargs) -> None:
+    """In the worker's main process, before the pool forks: what every child's first task would otherwise import
+    (claims.services.liquidation.liquidation_process_warm; no database connection is opened here)."""
+    from claims.services.liquidation import liquidation_process_warm
+
+    liquidation_process_warm()

@@ -92,8 +92,18 @@ class Controls:
 _controls_cache: tuple[tuple, Controls] | None = None
 
 
+def liquidation_process_warm() -> None:
+    """What the first per-file task of every process would otherwise pay once, without the database: the URLconf
+    the notices' links are reversed from (importing every app's URLs, the API and FHIR schemas: ~1.8 s of CPU).
+    A worker runs it in its main process before the pool forks (mutuelle/celery.py), so no child pays it."""
+    from django.urls import reverse
+
+    reverse("claims:member_claim", args=[0])
+
+
 def liquidation_caches_warm() -> None:
     """Loads what a worker process caches (reference data, controls), as its first task does."""
+    liquidation_process_warm()
     Controls.cached(reference_data())
 
 
