@@ -12,8 +12,7 @@ import queue
 import threading
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -80,9 +79,21 @@ def _hand_over(message: OutboxMessage) -> Exception | None:
     return None
 
 
-def _publish_batch_quietly(messages: list[OutboxMessage]) -> None:
+def _published_mark(ids: list[int]) -> None:
+    """`UPDATE ... WHERE id IN (...) AND published_at IS NULL` as the ORM would write it, without the ORM: the
+    queryset's compilation cost ~0.7 ms of CPU per call, ten times the statement itself (the per-file path
+    marks once per task)."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET published_at = %s, attempts = attempts + 1, last_error = '' "
+                       f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND published_at IS NULL",
+                       [connection.ops.adapt_datetimefield_value(timezone.now()), *ids])
+
+
+def _publish_batch_quietly(messages: list[OutboxMessage]) -> bool:
     """After commit: hands the messages to the broker, then marks the published ones in one UPDATE (the rows
-    are known: no read back). What could not be published stays for the relay."""
+    are known: no read back). What could not be published stays for the relay. False when the marking failed
+    (the database connection may be broken)."""
     published = []
     for message in messages:
         error = _hand_over(message)
@@ -92,10 +103,19 @@ def _publish_batch_quietly(messages: list[OutboxMessage]) -> None:
             logger.warning("outbox: could not publish %s #%s: %s", message.task, message.pk, error)
     try:
         if published:
-            OutboxMessage.objects.filter(pk__in=published, published_at__isnull=True).update(
-                published_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+            _published_mark(published)
     except Exception:  # the database may be unreachable right after commit: the relay may publish them again
         logger.exception("outbox: could not mark %d published message(s)", len(published))
+        return False
+    return True
+
+
+def _connection_drop() -> None:
+    """Closes this thread's database connection; never raises (a broken one may fail to close)."""
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("outbox: closing the publisher's connection failed", exc_info=True)
 
 
 class _BackgroundPublisher:
@@ -122,13 +142,11 @@ class _BackgroundPublisher:
             self._queue.put(messages)
 
     def _run(self) -> None:
-        from django.db import connection
-
         while True:
             try:
                 batches = [self._queue.get(timeout=self.IDLE_SECONDS)]
             except queue.Empty:  # idle: give the connection back
-                connection.close()
+                _connection_drop()
                 continue
             while True:
                 try:
@@ -137,12 +155,14 @@ class _BackgroundPublisher:
                     break
             try:
                 messages = [m for batch in batches if batch is not None for m in batch]
-                if messages:
-                    _publish_batch_quietly(messages)
-                if None in batches or not connection.is_usable():
-                    connection.close()
+                marked = _publish_batch_quietly(messages) if messages else True
+                # A connection that failed is dropped (opened again for the next batch), as Django does after a
+                # request; no health check per batch (a `SELECT 1` round trip per task).
+                if None in batches or not marked:
+                    _connection_drop()
             except Exception:  # never let the thread die: the relay covers what was not marked
                 logger.exception("outbox: background publisher")
+                _connection_drop()
             finally:
                 for _ in batches:
                     self._queue.task_done()
