@@ -10,6 +10,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -121,9 +122,10 @@ def _connection_drop() -> None:
 class _BackgroundPublisher:
     """One per process (started lazily, again after a fork): a daemon thread that hands messages to the broker
     and marks them published, so the caller's after-commit work is a queue put and never waits on the broker
-    or on the marking UPDATE. Messages waiting together are marked in one UPDATE. If the process dies first,
-    the rows are still unpublished in the outbox: the relay publishes them (RELAY_AFTER). The thread has its
-    own database connection (one per worker process), dropped after an error and opened again when needed."""
+    or on the marking UPDATE. Messages waiting together (those of the tasks of the next LINGER_SECONDS) are
+    published in one wake-up and marked in one UPDATE. If the process dies first, the rows are still
+    unpublished in the outbox: the relay publishes them (RELAY_AFTER). The thread has its own database
+    connection (one per worker process), dropped after an error and opened again when needed."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -148,6 +150,7 @@ class _BackgroundPublisher:
             except queue.Empty:  # idle: give the connection back
                 _connection_drop()
                 continue
+            time.sleep(self.LINGER_SECONDS)
             while True:
                 try:
                     batches.append(self._queue.get_nowait())
@@ -168,6 +171,11 @@ class _BackgroundPublisher:
                     self._queue.task_done()
 
     IDLE_SECONDS = 30.0
+    # After the first message of a batch, the thread waits this long for more: the messages of the next few
+    # tasks go out together (one wake-up, one marking UPDATE) instead of one by one. A member's e-mail or SMS
+    # leaves at most this much later; measured: ~0.6 ms less of the publisher's CPU per file, ~1.5 ms less of
+    # the worker's in all (fewer wake-ups competing with the task for the GIL).
+    LINGER_SECONDS = 0.1
 
     def flush(self, *, close: bool = False) -> None:
         """Waits until every message put so far was handled (tests, worker shutdown); with `close`, the thread
