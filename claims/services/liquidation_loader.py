@@ -244,8 +244,10 @@ def _history_fetch(beneficiary_ids: list[int], earliest: date, latest: date) -> 
     sql = _HISTORY_SQL.get(len(beneficiary_ids))
     if sql is None:
         queryset = history_rows(beneficiary_ids, earliest, latest)
+        if len(beneficiary_ids) > 8:  # a bulk chunk: compiled once for thousands of files
+            return list(queryset)
         sql, compiled = queryset.query.sql_with_params()
-        if tuple(compiled) != params or len(beneficiary_ids) > 8:
+        if tuple(compiled) != params:
             return list(queryset)
         _HISTORY_SQL[len(beneficiary_ids)] = sql
     with connection.cursor() as cursor:

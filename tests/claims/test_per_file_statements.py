@@ -145,3 +145,19 @@ def test_in_a_worker_the_notifications_are_published_by_a_background_thread_afte
                                                    and s.lstrip().upper().startswith("UPDATE")]
     assert len(handed) == 3
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
+
+
+def test_the_history_read_compiled_once_per_process_returns_what_its_queryset_returns():
+    """The per-file path runs the history read's SQL compiled once (the ORM's compilation cost more than the read):
+    same rows as the queryset `history_rows` (the one the plan test EXPLAINs), for one and two beneficiaries, the
+    first call compiling and the next reusing it."""
+    from claims.services import liquidation_loader as loader
+
+    b.reference()
+    first, second = (_files(1, 1)[0].beneficiary_id for _ in range(2))
+    window = (date(2024, 1, 1), date(2026, 1, 1))
+    loader._HISTORY_SQL.clear()
+    for ids in ([first], [first], [first, second], [second, first]):
+        expected = list(loader.history_rows(ids, *window))
+        assert expected and loader._history_fetch(ids, *window) == expected
+    assert set(loader._HISTORY_SQL) == {1, 2}
