@@ -33,8 +33,10 @@ STEP_CODES = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Step:
+    """Treat as read-only (not frozen: the engine builds ~5 per line and a frozen record's __init__ costs 3x)."""
+
     code: str
     params: dict[str, str] = field(default_factory=dict)
 
@@ -43,12 +45,23 @@ class Step:
 
 
 def money(amount: Decimal) -> str:
+    text = str(amount)  # an amount already to the centime prints as it is (5x cheaper than formatting)
+    if len(text) > 3 and text[-3] == "." and "E" not in text:
+        return text
     return f"{amount:.2f}"
 
 
+_percents: dict[Decimal, str] = {}
+
+
 def percent(rate: Decimal) -> str:
-    text = f"{(rate * 100):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = _percents.get(rate)
+    if text is None:  # a handful of rates: formatted once per process
+        text = f"{(rate * 100):f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        if len(_percents) < 1000:
+            _percents[rate] = text
+    return text
 
 
 def day(value: date) -> str:

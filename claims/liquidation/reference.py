@@ -128,7 +128,7 @@ def _check_act(act: ActVersion, categories: dict[str, _Versions[CategoryRates]])
 class ReferenceData:
     """Read-only, indexed reference data. Build once and share it across any number of liquidations."""
 
-    __slots__ = ("_acts", "_categories", "_parameter_dates", "acts", "categories", "parameters")
+    __slots__ = ("_acts", "_categories", "_parameter_dates", "_terms", "acts", "categories", "parameters")
 
     def __init__(
         self,
@@ -151,6 +151,7 @@ class ReferenceData:
             _check_act(act, self._categories)
         self._acts = _by_code(self.acts, "act")
         self._parameter_dates = [p.effective_from for p in self.parameters]
+        self._terms: dict[tuple[str, date], tuple[ParameterSet, ActVersion | None, CategoryRates | None]] = {}
 
     def act_on(self, code: str, day: date) -> ActVersion | None:
         """The act's version in force on `day`, or None when the act is unknown on that day."""
@@ -163,6 +164,20 @@ class ReferenceData:
         if rates is None:
             raise ReferenceDataError(f"category {code} has no rates in force on {day}.")
         return rates
+
+    def terms_on(self, code: str, day: date) -> tuple[ParameterSet, ActVersion | None, CategoryRates | None]:
+        """`parameters_on(day)`, `act_on(code, day)` and the rates of that act's category on `day` (None when the
+        act is unknown or its category unrated), remembered per (code, day): a backlog prices thousands of lines
+        of a few acts over a few hundred days. The data never changes once built, so neither do the answers."""
+        key = (code, day)
+        terms = self._terms.get(key)
+        if terms is None:
+            act = self.act_on(code, day)
+            versions = self._categories.get(act.category) if act is not None else None
+            terms = (self.parameters_on(day), act, versions.on(day) if versions is not None else None)
+            if len(self._terms) < 100_000:
+                self._terms[key] = terms
+        return terms
 
     def parameters_on(self, day: date) -> ParameterSet:
         i = bisect_right(self._parameter_dates, day)
