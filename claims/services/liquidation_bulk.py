@@ -6,14 +6,21 @@ in a handful of queries and writing lines, totals, statuses and history rows in 
 killed mid-chunk rolls the chunk back; running again picks up exactly what is still `received`.
 """
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count
 
 from claims.models import ClaimFile, ClaimLine, ClaimStatus, StatusChange
-from claims.services.liquidation_loader import beneficiaries_lock, facts_complete, pending_files_lock
+from claims.services.liquidation_loader import (
+    beneficiaries_lock,
+    facts_complete,
+    pending_files_lock,
+    pending_files_with_lines_lock,
+)
 from claims.services.liquidation_reference import reference_data
 
 from .liquidation import Controls, Priced, contexts_price
@@ -54,6 +61,21 @@ def pending_count() -> int:
     return ClaimFile.objects.filter(status=ClaimStatus.RECEIVED).count()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a chunk runs. A chunk allocates some hundred thousand small records
+    (inputs, results, steps), which triggers collections that walk every live object of the process: a third of
+    the pricing time, measured. What a chunk allocates is freed by reference counting when it ends; the collector
+    runs again after it, as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> ChunkReport:
     """Prices every `received` file of these beneficiaries. With write=False nothing is saved (dry run).
 
@@ -61,10 +83,14 @@ def liquidation_chunk_run(*, beneficiary_ids: list[int], write: bool = True) -> 
     (can_move), a conditional UPDATE on the status seen, and the same StatusChange rows, but no member
     notification (a backlog being migrated does not mail thousands of members at once)."""
     report = ChunkReport()
-    with transaction.atomic():
+    with _collector_paused(), transaction.atomic():
         contexts = beneficiaries_lock(beneficiary_ids=beneficiary_ids, skip_locked=True)
         report.skipped_beneficiaries = [pk for pk in beneficiary_ids if pk not in contexts]
-        files = pending_files_lock(contexts)
+        # PostgreSQL: the files (locked) joined with their lines, one read by a raw query; elsewhere the portable two.
+        if connection.vendor == "postgresql":
+            files = pending_files_with_lines_lock(contexts)
+        else:
+            files = pending_files_lock(contexts)
         if not files:
             return report
         reference = reference_data()

@@ -133,3 +133,22 @@ def test_bulk_in_two_processes_gives_the_same_results_as_the_per_file_path():
 
     assert _outcome(bulk) == _outcome(per_file)
     assert StatusChange.objects.filter(claim__in=bulk).count() == 2 * len(bulk)
+
+
+def test_the_bulk_line_texts_are_those_json_dumps_writes():
+    import json
+
+    from claims.liquidation import AffiliationPeriod, BeneficiaryFacts, ClaimInput, LineInput, liquidate
+    from claims.liquidation.explain import Step
+    from claims.services.liquidation_write import explanation_json, reasons_json
+
+    lines = tuple(LineInput(code, date(2025, 3, 10), qty, Decimal(billed)) for code, qty, billed in ACTS[:8])
+    result = liquidate(claim=ClaimInput(date(2025, 3, 20), "private", lines),
+                       affiliations=(AffiliationPeriod(date(2020, 1, 1), None, True),),
+                       beneficiary=BeneficiaryFacts("member", date(1980, 1, 1)), agreements=(), history=(),
+                       reference=reference_data())
+    odd = (Step("X", {"quoted \"name\"": "back\\slash\ttab é"}),)
+    for steps, codes in [*((r.explanation, r.reasons) for r in result.lines), (odd, ("A", "B"))]:
+        assert explanation_json(steps) == json.dumps([s.as_json() for s in steps])
+        assert reasons_json(codes) == json.dumps(list(codes))
+
