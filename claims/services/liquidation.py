@@ -64,9 +64,10 @@ class Controls:
         """`in_force()`, read again only when the reference data (rule parameters included) changed or the day
         did (`reference` is the per-process cached object, replaced when its version stamp moves)."""
         global _controls_cache
-        key = (id(reference), timezone.localdate())
+        # The object itself, not id(): a freed reference data's id is reused by the next one (seen in the tests).
+        key = (reference, timezone.localdate())
         cached = _controls_cache
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0][0] is not reference or cached[0][1] != key[1]:
             cached = _controls_cache = (key, cls.in_force())
         return cached[1]
 
