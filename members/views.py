@@ -72,7 +72,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
-    overview = selectors.member_overview(member=member)
+    overview = selectors.member_overview(member=member, refetch=False)
     latest_files = list(claims_for_member(member=member)[:5])
     appointments = member_upcoming_appointments(member=member)
     return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
 
 @member_required
 def profile(request: HttpRequest, member: Member) -> HttpResponse:
-    overview = selectors.member_overview(member=member)
+    overview = selectors.member_overview(member=member, refetch=False)
     return render(request, "members/profile.html", {"overview": overview, "member": overview.member})
 
 

@@ -10,5 +10,6 @@ def menu(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"role_menu": SimpleLazyObject(lambda: menu_for(user)),
-            "landing_url": SimpleLazyObject(lambda: landing_url(user))}
+    session = getattr(request, "session", None)
+    return {"role_menu": SimpleLazyObject(lambda: menu_for(user, session)),
+            "landing_url": SimpleLazyObject(lambda: landing_url(user, session))}

@@ -6,8 +6,10 @@ This module also says, per role, which page the account lands on after login and
 (only pages the role can open: tests/security/test_roles.py and the browser journeys click every one)."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -69,9 +71,13 @@ ROLE_LABELS: dict[str, Promise] = {
 }
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user, session=None) -> set[str]:
     """The account's roles: its role groups (one query, kept on the user object), "admin" for a superuser, and
-    "member" for an account that is not staff (member and superuser accounts never cost a query here)."""
+    "member" for an account that is not staff (member and superuser accounts never cost a query here).
+
+    A partner provider's account is not staff either: telling it from a member's costs one query, unless the
+    request's `session` says so already: the second-factor facts written at login (members.security) hold
+    whether the account was staff then, a provider's account included, so a member's pages skip the query."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_role_names", None)
@@ -81,10 +87,20 @@ def roles_of(user) -> set[str]:
             cached = {ADMIN}
         elif user.is_staff:
             cached = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        elif _member_by_session(session):
+            pass
         elif hasattr(user, "provider_account"):  # one query for accounts that are not staff
             cached = {PROVIDER}
         user._role_names = cached
     return cached
+
+
+def _member_by_session(session) -> bool:
+    """True when the session's login facts say the account was neither staff nor a provider's at login."""
+    from members.security import SESSION_KEY
+
+    facts = session.get(SESSION_KEY) if session is not None else None
+    return facts is not None and facts.get("staff") is False
 
 
 # --- where each role lands, what its menu shows ------------------------------------------------------------------
@@ -126,21 +142,27 @@ class MenuEntry:
     label: Promise
 
 
-def landing_url(user) -> str:
-    roles = roles_of(user)
+def landing_url(user, session=None) -> str:
+    roles = roles_of(user, session)
     for role, name in LANDING_ORDER:
         if role in roles:
             return reverse(name)
     return reverse("home")
 
 
-def menu_for(user) -> list[MenuEntry]:
+def menu_for(user, session=None) -> list[MenuEntry]:
     """The menu entries of every role the account holds, each page once, in the roles' order."""
-    roles = roles_of(user)
+    return list(_menu(frozenset(roles_of(user, session)), get_script_prefix(), settings.ROOT_URLCONF))
+
+
+@lru_cache(maxsize=64)
+def _menu(roles: frozenset[str], prefix: str, urlconf: str) -> tuple[MenuEntry, ...]:
+    """The menu of a set of roles, its addresses reversed once per process (the labels stay lazy: translated
+    when shown). The same for every account holding those roles: nobody's data is in it."""
     entries: dict[str, MenuEntry] = {}
     for role in (ADMIN, UNIT_MANAGER, LIQUIDATOR, FRONT_DESK, PROVIDENT_OFFICER, PROVIDER, MEMBER):
         if role in roles:
             for name, label in MENUS[role]:
                 url = reverse(name)
                 entries.setdefault(url, MenuEntry(url, label))
-    return list(entries.values())
+    return tuple(entries.values())
