@@ -152,3 +152,13 @@ def test_the_bulk_line_texts_are_those_json_dumps_writes():
         assert explanation_json(steps) == json.dumps([s.as_json() for s in steps])
         assert reasons_json(codes) == json.dumps(list(codes))
 
+
+def test_the_last_chunks_are_cut_smaller_so_the_processes_finish_together():
+    from claims.services.liquidation_bulk import tail_split
+
+    chunks = [list(range(n * 100, n * 100 + 8)) for n in range(6)]
+    split = tail_split(chunks, 2)
+
+    assert [pk for ids in split for pk in ids] == [pk for ids in chunks for pk in ids]
+    assert [len(ids) for ids in split] == [8, 8, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2]
+    assert tail_split(chunks[:3], 2) == chunks[:3]
