@@ -119,7 +119,16 @@ def statistics_refresh() -> None:
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         for model in (ClaimFile, ClaimLine, StatusChange):
-            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)} ({_analyzed_columns(model)})")
+
+
+def _analyzed_columns(model) -> str:
+    """Every column but the JSON ones, which no query filters, sorts or joins on: their statistics (a sample of
+    30,000 explanations) were four fifths of the time of the lines' ANALYZE, measured."""
+    from django.db.models import JSONField
+
+    return ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields
+                     if not isinstance(f, JSONField))
 
 
 def liquidate_all(*, chunk: int = DEFAULT_CHUNK, on_chunk: Callable[[ChunkReport], None] | None = None,
