@@ -76,7 +76,8 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     latest_files = list(claims_for_member(member=member)[:5])
     appointments = member_upcoming_appointments(member=member)
     return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
-                                                      "appointments": appointments})
+                                                      "appointments": appointments,
+                                                      "files_url": reverse("claims:member_claims")})
 
 
 @member_required

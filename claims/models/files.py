@@ -64,6 +64,10 @@ class ClaimStatus(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+# A status's label (lazy: translated when shown). A dict lookup: `get_status_display()` rebuilds the choices' dict
+# on every call, which a list of files pays once per row.
+STATUS_LABELS = dict(ClaimStatus.choices)
+
 # Files still moving through the pipeline (queues read them by status); the others only accumulate.
 OPEN_STATUSES = ("draft", "received", "incomplete", "liquidating", "in_review", "liquidated")
 
@@ -187,6 +191,11 @@ class ClaimFile(models.Model):
     @property
     def tracking_code_display(self) -> str:
         return tracking_code_display(self.tracking_code)
+
+    @property
+    def status_label(self):
+        """The status in the reader's language, as `get_status_display()`, without rebuilding the choices."""
+        return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def member_share(self) -> Decimal:

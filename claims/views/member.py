@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,6 +53,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "page": page, "status": status, "beneficiary_id": beneficiary_id, "statuses": ClaimStatus.choices,
         "beneficiaries": list(Beneficiary.objects.filter(member=member).order_by("relation", "birth_date")),
         "explanations": MEMBER_EXPLANATIONS, "query": query.urlencode(),
+        # a file's page is this list's address and the file's number (claims/urls.py): one reverse, not one a row
+        "files_url": reverse("claims:member_claims"),
     })
 
 

@@ -103,6 +103,20 @@ def test_the_list_filters_by_status_and_beneficiary(client, member):
     assert received.pk in [c.pk for c in client.get(reverse("claims:member_claims")).context["page"].object_list]
 
 
+def test_the_list_and_the_dashboard_link_each_file_to_its_page_with_its_status(client, member):
+    """The rows build a file's address from the list's (one reverse per page, not one per row)."""
+    paid = ClaimFileFactory(member=member, status=ClaimStatus.PAID)
+    draft = ClaimFileFactory(member=member, status=ClaimStatus.DRAFT)
+    client.force_login(member.user)
+    for url in (reverse("claims:member_claims"), reverse("dashboard")):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert f'href="{reverse("claims:member_claim", args=[paid.pk])}"' in page
+        assert f'href="{reverse("claims:member_draft", args=[draft.pk])}"' in page
+        with translation.override("fr"):
+            assert str(ClaimStatus.PAID.label) in page
+        assert client.get(reverse("claims:member_claim", args=[paid.pk])).status_code == 200
+
+
 def test_a_liquidated_file_shows_each_lines_amounts_and_reasons_in_plain_words(client, member):
     claim = ClaimFileFactory(member=member, status=ClaimStatus.LIQUIDATED, liquidated_at=timezone.now(),
                              total_reimbursed=D("72.00"))
