@@ -53,8 +53,16 @@ def claims_for_staff(*, user) -> QuerySet[ClaimFile]:
 # --- lists -----------------------------------------------------------------------------------------------------
 
 
+# What a row of the member's lists shows (claims/member/list.html, members/dashboard.html): reading only these columns
+# spares the ORM most of a file's and a beneficiary's columns on every row.
+MEMBER_ROW_FIELDS = ("id", "tracking_code", "status", "received_on", "total_billed", "total_reimbursed",
+                     "liquidated_at", "created_at", "beneficiary__id", "beneficiary__first_name",
+                     "beneficiary__last_name", "beneficiary__first_name_ar", "beneficiary__last_name_ar")
+
+
 def member_claim_list(*, member: Member, status: str = "", beneficiary_id: int | None = None) -> QuerySet[ClaimFile]:
-    files = claims_for_member(member=member)
+    """The member's files as the lists show them (MEMBER_ROW_FIELDS only), newest first."""
+    files = claims_for_member(member=member).only(*MEMBER_ROW_FIELDS)
     if status:
         files = files.filter(status=status)
     if beneficiary_id:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from claims.selectors import claims_for_member
+from claims.selectors import member_claim_list
 from units.selectors import member_upcoming_appointments
 
 from . import selectors, services
@@ -73,7 +73,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 @member_required
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     overview = selectors.member_overview(member=member, refetch=False)
-    latest_files = list(claims_for_member(member=member)[:5])
+    latest_files = list(member_claim_list(member=member)[:5])
     appointments = member_upcoming_appointments(member=member)
     return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
                                                       "appointments": appointments,
