@@ -39,5 +39,5 @@ def test_the_bench_generates_liquidates_and_reports_on_a_tiny_data_set(tmp_path)
     for case in ("single", "history"):
         assert results["in_process"][case]["not_priced"] == 0
         assert results["in_process"][case]["statements_per_task_max"] > 0
-    assert results["in_process"]["history"]["files"] == 3 * results["in_process"]["history"]["tasks"]
+    assert results["in_process"]["history"]["files"] == 3 * results["in_process"]["history"]["timed_tasks"]
     assert set(results["load_average"]) >= {"start", "bulk liquidation", "end"}
