@@ -23,7 +23,7 @@ from claims.services.liquidation_loader import (
 )
 from claims.services.liquidation_reference import reference_data
 
-from .liquidation import Controls, Priced, contexts_price
+from .liquidation import Controls, Priced, contexts_price, liquidation_process_warm
 from .liquidation_write import priced_write
 
 DEFAULT_CHUNK = 2000
@@ -169,11 +169,9 @@ def tail_split(chunks: list[list[int]], processes: int) -> list[list[int]]:
 def _children_warm() -> None:
     """What every chunk needs once per process, loaded in the parent before forking so that no child pays it:
     the reference data and the URL resolver (the notification-centre link of a file is reversed once per chunk;
-    the first reverse imports every view, over a second of CPU)."""
-    from django.urls import reverse
-
+    the first reverse imports every view, over a second of CPU): the per-file worker's warm-up, plus the data."""
     reference_data()
-    reverse("claims:member_claim", args=[0])
+    liquidation_process_warm()
 
 
 def _chunk_in_child(beneficiary_ids: list[int]) -> tuple[int, int]:
