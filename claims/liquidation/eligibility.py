@@ -54,9 +54,12 @@ def _child_cover_intervals(
     return merged
 
 
+_MEMBER = Eligibility(True, reasons.MEMBER, None)  # the same answer for every member line: built once
+
+
 def eligibility(beneficiary: BeneficiaryFacts, on: date, reference: ReferenceData) -> Eligibility:
     if beneficiary.relation == "member":
-        return Eligibility(True, reasons.MEMBER, None)
+        return _MEMBER
 
     if beneficiary.covered_from is not None and on < beneficiary.covered_from:
         return Eligibility(False, reasons.NOT_YET_COVERED, None)

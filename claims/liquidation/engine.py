@@ -119,7 +119,7 @@ def _complementary_on(affiliations: Iterable[AffiliationPeriod], day: date) -> b
     """None when no period covers `day`; else whether a period covering it includes complementary cover."""
     covered: bool | None = None
     for period in affiliations:
-        if period.start <= day and (period.end is None or day <= period.end):
+        if period.contains(day):
             if period.complementary:
                 return True
             covered = False
@@ -141,8 +141,7 @@ def _liquidate_line(
     complementary_cover = _complementary_on(affiliations, care_date)
     if complementary_cover is None:
         return _rejected(index, reasons.MEMBER_NOT_COVERED)
-    # The member is always eligible (eligibility's first rule), so only others are looked at.
-    if beneficiary.relation != "member" and not eligibility(beneficiary, care_date, reference).eligible:
+    if not eligibility(beneficiary, care_date, reference).eligible:
         return _rejected(index, reasons.BENEFICIARY_NOT_ELIGIBLE)
     parameters, act, terms_rates = reference.terms_on(line.act_code, care_date)
     if (claim.received_on - care_date).days > parameters.late_filing_days:
