@@ -148,6 +148,7 @@ def run_locust(args, port: int, env: dict[str, str], sessions_file: Path, out: P
         "--run-time", f"{int(args.seconds)}s", "--host", f"http://{HOST}:{port}", "--csv", str(prefix),
         "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10", *classes])
     client_env = {**env, "BENCH_SESSIONS": str(sessions_file), "BENCH_AGENTS": str(args.agents),
+                  "BENCH_REQUEST_LOG": str(out / "requests.csv"),
                   "BENCH_THINK_MIN": str(args.think_min), "BENCH_THINK_MAX": str(args.think_max)}
     process = subprocess.Popen(command, cwd=ROOT, env=client_env, stdout=(out / "locust.log").open("w"),
                                stderr=subprocess.STDOUT)
@@ -163,6 +164,19 @@ def run_locust(args, port: int, env: dict[str, str], sessions_file: Path, out: P
     with open(f"{prefix}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     return rows, client_cpu
+
+
+def slowest(requests_csv: Path, count: int = 8) -> list[dict]:
+    """The run's slowest requests, each placed in time (seconds after the first request started)."""
+    if not requests_csv.exists():
+        return []
+    rows = [line.split(",") for line in requests_csv.read_text().splitlines() if line.count(",") == 3]
+    if not rows:
+        return []
+    first = min(float(row[0]) for row in rows)
+    rows.sort(key=lambda row: -float(row[2]))
+    return [{"at_s": round(float(at) - first, 1), "page": page, "ms": float(ms), "status": status}
+            for at, page, ms, status in rows[:count]]
 
 
 def in_process_cost(sessions: dict, requests: int) -> dict:
@@ -240,6 +254,7 @@ def main(argv: list[str] | None = None) -> dict:
         pg_now = {p.pid: p for p in pg_procs + _postgres_backends(args.db)}.values()
         server_cpu, pg_cpu = _cpu_seconds(list(server_procs)) - server_cpu0, _cpu_seconds(list(pg_now)) - pg_cpu0
         result["load_average"]["after_run"] = _load()
+        result["slowest"] = slowest(work / "requests.csv")
     finally:
         stop(server)
     connections.close_all()
@@ -285,6 +300,8 @@ def _print(r: dict, out: Path) -> None:
     print(f"\nCPU per request: server {cpu['server']} ms, PostgreSQL {cpu['postgres']} ms, client {cpu['client']} ms")
     print("in-process cost (one request, no HTTP): " + "; ".join(
         f"{k} {v['cpu_ms']} ms CPU, {v['queries']} queries ({v['sql_ms']} ms SQL)" for k, v in r["in_process"].items()))
+    print("slowest requests (s after the start: page ms): " + "; ".join(
+        f"+{x['at_s']:g} s: {x['page']} {x['ms']:g}" for x in r.get("slowest", [])))
     print("load average: " + "; ".join(f"{k} {v}" for k, v in r["load_average"].items()))
     print(f"errors: {r['errors']}\nwritten: {out}")
 

@@ -11,12 +11,22 @@ import os
 import random
 import threading
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 SESSIONS = json.loads(open(os.environ["BENCH_SESSIONS"]).read())
 THINK = (float(os.environ.get("BENCH_THINK_MIN", "1")), float(os.environ.get("BENCH_THINK_MAX", "3")))
 _lock = threading.Lock()
 _next = {"member": itertools.count(), "agent": itertools.count()}
+_REQUESTS = open(os.environ["BENCH_REQUEST_LOG"], "a") if os.environ.get("BENCH_REQUEST_LOG") else None
+
+
+@events.request.add_listener
+def _request_logged(request_type, name, response_time, response, context, exception, start_time=None, **_) -> None:
+    """One line per request (when it started, page, ms, status): the run's slowest requests can be placed in time."""
+    if _REQUESTS is not None:
+        status = getattr(response, "status_code", 0) if exception is None else "error"
+        _REQUESTS.write(f"{start_time or 0:.3f},{name},{response_time:.1f},{status}\n")
+        _REQUESTS.flush()
 
 
 def _take(role: str) -> dict:

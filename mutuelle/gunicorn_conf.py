@@ -17,3 +17,11 @@ keepalive = 5
 # Recycle a worker now and then: a slow leak in a dependency never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def post_worker_init(worker) -> None:
+    """Each process loads the URLconf and the catalogues and freezes them for the garbage collector before its
+    first request (mutuelle/warm.py)."""
+    from mutuelle.warm import web_process_warm
+
+    web_process_warm()
