@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import cast
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentKind, Sector
@@ -137,6 +139,14 @@ class AttachmentForm(StyledForm):
     file = forms.FileField(label=_("Scan (PDF, JPEG or PNG)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,"
                                                                             "image/jpeg,image/png"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # static/js/claims.js refuses a scan over the limit in the browser, before it is sent.
+        limit = settings.MAX_UPLOAD_BYTES
+        self.fields["file"].widget.attrs.update({"data-max-bytes": str(limit), "data-too-large": gettext(
+            "This file is too large to send. The largest accepted scan is %(limit)s: scan the document again at a "
+            "lower resolution (300 dpi is enough).") % {"limit": filesizeformat(limit)}})
 
 
 class DeskClaimForm(StyledForm):

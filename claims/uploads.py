@@ -181,9 +181,14 @@ def scan_check(upload: UploadedFile) -> CheckedScan:
     data = _read_all(upload)
     kind = filetype.guess(data[:8192])
     content_type = kind.mime if kind else ""
-    if content_type not in ALLOWED:
-        raise ValidationError(_("Only PDF, JPEG and PNG scans are accepted."), code="bad_type")
     name = display_name(upload.name or "")
+    if content_type not in ALLOWED:
+        if _extension(name) in KNOWN_EXTENSIONS:  # "Only PDF… accepted" puzzles whoever just sent a .pdf
+            raise ValidationError(
+                _("“%(name)s” is named like a scan but its content is not a PDF, JPEG or PNG file: it may be "
+                  "damaged or of another kind. Scan the document again, or save it as PDF.") % {"name": name},
+                code="bad_type")
+        raise ValidationError(_("Only PDF, JPEG and PNG scans are accepted."), code="bad_type")
     extension, accepted_extensions = ALLOWED[content_type]
     named = _extension(name)
     if named and named not in accepted_extensions:

@@ -14,11 +14,18 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -48,8 +55,9 @@ def _messages() -> dict[str, str]:
         "out_of_range": _("A value in the request is out of the accepted range (a date too far in the past or the "
                           "future, or a number too large)."),
         "too_deep": _("The JSON body is nested too deeply (at most %(depth)s levels).") % {"depth": MAX_JSON_DEPTH},
-        "too_large": _("The request is too large. The largest accepted request is %(size)s MB.")
-        % {"size": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
+        "too_large": _("The request is too large. The largest accepted request is %(size)s MB, and a scan may be "
+                       "at most %(scan)s MB.")
+        % {"size": settings.MAX_REQUEST_BYTES // (1024 * 1024), "scan": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
         "too_many_fields": _("The request has too many fields."),
         "bad_request": _("The request could not be understood. Check the address and the values sent."),
     }
@@ -142,9 +150,23 @@ def refusal_response(request: HttpRequest, code: str, field: str | None = None, 
 
         response = error_response(FhirError(status, [Issue("invalid", message, field or "")]))
     else:
-        response = render(request, "400.html", {"message": message, "code": code}, status=status)
+        response = render(request, "400.html", {"message": message, "code": code, "back_url": _back_url(request)},
+                          status=status)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the refused form was on (the Referer, when it is one of ours), so the visitor can go back to it
+    instead of starting again from the home page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return ""
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host}, require_https=request.is_secure()):
+        return referer
+    return ""
 
 
 class InputPolicyMiddleware:

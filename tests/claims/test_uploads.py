@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from claims.uploads import display_name, scan_check
 
@@ -39,9 +40,18 @@ def test_a_pdf_named_file_that_is_a_png_is_refused():
 
 
 def test_a_text_file_claiming_to_be_a_pdf_is_refused():
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         scan_check(upload("invoice.pdf", b"just some text, not a scan", "application/pdf"))
     assert refused.value.code == "bad_type"
+    # The member sent a ".pdf": the message names the file and says its content is the problem, not its kind.
+    assert refused.value.messages[0].startswith("“invoice.pdf” is named like a scan but its content is not a PDF")
+
+
+def test_a_file_of_another_kind_is_refused_with_the_kinds_accepted():
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        scan_check(upload("notes.docx", b"PK\x03\x04" + b"\x00" * 200, "application/octet-stream"))
+    assert refused.value.code == "bad_type"
+    assert refused.value.messages == ["Only PDF, JPEG and PNG scans are accepted."]
 
 
 def test_a_file_starting_like_a_pdf_but_broken_is_refused():
