@@ -12,6 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from members.templatetags.money import format_mad
+
 CLAIM_STATUS = "claim.status"
 APPOINTMENT_BOOKED = "appointment.booked"
 APPOINTMENT_CANCELLED = "appointment.cancelled"
@@ -82,7 +84,8 @@ register_param("tracking", _tracking)
 
 
 def display_value(name: str, value: object) -> str:
-    """One parameter as the reader sees it: dates in the language's date format, amounts with 2 places."""
+    """One parameter as the reader sees it: dates in the language's date format, amounts with 2 places and the
+    language's grouping (1 234,50 / 1,234.50 / 1.234,50)."""
     if name in _RENDERERS:
         return _RENDERERS[name](value)
     if isinstance(value, dict):  # a name given in several languages: {"fr": ..., "ar": ...}
@@ -94,7 +97,7 @@ def display_value(name: str, value: object) -> str:
         return formats.date_format(moment, "DATETIME_FORMAT")
     if name.endswith("amount"):
         try:
-            return formats.number_format(Decimal(str(value)), 2)
+            return format_mad(Decimal(str(value)), currency=False)  # grouped as the language writes it
         except InvalidOperation:
             return str(value)
     return str(value)

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.sms import send_sms
+from members.templatetags.money import format_mad
 
 from .models import ProvidentStatusChange, RequestStatus
 
@@ -33,7 +34,7 @@ def provident_notify(*, change_id: int) -> bool:
             "code": request.tracking_code_display, "status": RequestStatus(change.to_status).label}
         text = f"{subject}. {EXPLANATIONS[change.to_status]}"
         if request.amount and change.to_status in (RequestStatus.LIQUIDATED, RequestStatus.PAID):
-            text += " " + _("Amount: %(amount)s MAD.") % {"amount": request.amount}
+            text += " " + _("Amount: %(amount)s MAD.") % {"amount": format_mad(request.amount, currency=False)}
         body = text + "\n\n" + _("Follow it at %(url)s with the tracking code.") % {
             "url": getattr(settings, "SITE_URL", "").rstrip("/") + "/track/"}
     sent = False

@@ -3,6 +3,7 @@ notification centre (each step, worded in the reader's language; none for heirs 
 letter (a WeasyPrint PDF in ar/fr/en with the letterhead, the amounts and a verification QR code, read back with
 pdftotext) and its public check, and the health-data access log of the scans (death certificates are health data)."""
 
+import logging
 import re
 import shutil
 import subprocess
@@ -14,10 +15,12 @@ from django.utils import translation
 
 from claims.models import HealthDataAccess
 from claims.services.payments import payment_batch_confirm, payment_batch_create, payment_batch_export
+from members.templatetags.money import format_mad
 from notices.messages import notice_text
 from notices.models import Notice
 from provident.letter import verification_token
 from provident.models import ProvidentRequest
+from provident.notifications import provident_notify
 from provident.services.intake import DocumentInput, request_create
 from provident.services.liquidation import provident_liquidate
 from provident.services.review import provident_approve
@@ -95,15 +98,24 @@ def test_each_step_of_a_members_own_request_is_a_notice_worded_in_the_readers_la
         assert _digits(notice_text(notices[-1].code, notices[-1].params)) == _digits(
             f"Demande de prévoyance {code} : Payé, 30 000,00 MAD.")
     with translation.override("ar"):
-        assert "30000,00درهم" in _digits(notice_text(notices[-1].code, notices[-1].params))
+        assert "30.000,00 درهم" in notice_text(notices[-1].code, notices[-1].params)  # grouped as Arabic writes it
     with translation.override("en"):
         assert notice_text(notices[3].code, notices[3].params) == f"Provident request {code}: In review."
+        assert notice_text(notices[-1].code, notices[-1].params) == f"Provident request {code}: Paid, 30,000.00 MAD."
 
 
-def test_heirs_filing_a_members_death_are_told_by_sms_and_no_account_gets_a_notice():
+def test_heirs_filing_a_members_death_are_told_by_sms_and_no_account_gets_a_notice(caplog):
     request = _paid_member_death(b.desk_agent(), b.liquidator())
+    paid = request.status_changes.get(to_status="paid")
+    with caplog.at_level(logging.INFO, logger="mutuelle.sms"):
+        assert provident_notify(change_id=paid.pk)
     assert request.member.user_id is not None
     assert not Notice.objects.filter(user_id=request.member.user_id).exists()
+    with translation.override(request.language or "ar"):
+        amount = format_mad(request.amount, currency=False)
+    assert request.amount >= 1000 and ("." in amount or "," in amount)  # grouped: 15.000,00 in Arabic
+    told = [r.getMessage() for r in caplog.records if request.contact_phone in r.getMessage()]
+    assert any(amount in text for text in told), told
 
 
 # --- the decision letter ----------------------------------------------------------------------------------------
