@@ -25,6 +25,8 @@ from pathlib import Path
 
 import psutil
 
+from .cpu import cpu_seconds, process_tree
+
 HOST = "127.0.0.1"  # loopback only, by construction
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,25 +67,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def _cpu_seconds(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def _tree(pid: int) -> list[psutil.Process]:
-    try:
-        parent = psutil.Process(pid)
-        return [parent, *parent.children(recursive=True)]
-    except psutil.Error:
-        return []
 
 
 def _postgres_backends(db: str) -> list[psutil.Process]:
@@ -243,16 +226,16 @@ def main(argv: list[str] | None = None) -> dict:
     server, port = start_server(args, env, work / "gunicorn.log")
     try:
         _warm(port, sessions)
-        server_procs, pg_procs = _tree(server.pid), _postgres_backends(args.db)
-        server_cpu0, pg_cpu0 = _cpu_seconds(server_procs), _cpu_seconds(pg_procs)
+        server_procs, pg_procs = process_tree(server.pid), _postgres_backends(args.db)
+        server_cpu0, pg_cpu0 = cpu_seconds(server_procs), cpu_seconds(pg_procs)
         print(f"load: {args.users} users over {args.ramp:g} s, {args.seconds:g} s in all, think "
               f"{args.think_min:g}-{args.think_max:g} s...", flush=True)
         started = time.perf_counter()
         rows, client_cpu = run_locust(args, port, env, sessions_file, work)
         elapsed = time.perf_counter() - started
-        server_procs = {p.pid: p for p in server_procs + _tree(server.pid)}.values()
+        server_procs = {p.pid: p for p in server_procs + process_tree(server.pid)}.values()
         pg_now = {p.pid: p for p in pg_procs + _postgres_backends(args.db)}.values()
-        server_cpu, pg_cpu = _cpu_seconds(list(server_procs)) - server_cpu0, _cpu_seconds(list(pg_now)) - pg_cpu0
+        server_cpu, pg_cpu = cpu_seconds(list(server_procs)) - server_cpu0, cpu_seconds(list(pg_now)) - pg_cpu0
         result["load_average"]["after_run"] = _load()
         result["slowest"] = slowest(work / "requests.csv")
     finally:

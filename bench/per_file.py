@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from claims.models import ClaimFile, ClaimStatus
 
+from .cpu import cpu_seconds, process_tree
+
 PENDING = (ClaimStatus.RECEIVED, ClaimStatus.LIQUIDATING)
 
 
@@ -95,14 +97,14 @@ def through_workers(start_workers, cases: list[tuple[int, list[int]]], processes
     try:
         every = [pk for _, files in cases for pk in files]
         receive(every)
-        pool = [p for worker in workers for p in _tree(worker.process.pid)]
-        cpu0 = _cpu_seconds(pool)
+        pool = [p for worker in workers for p in process_tree(worker.process.pid)]
+        cpu0 = cpu_seconds(pool)
         started = time.perf_counter()
         for target, _ in cases:
             liquidate_claim.delay(target)
         _wait_done(every, timeout=900)
         seconds = time.perf_counter() - started
-        cpu = _cpu_seconds(pool) - cpu0
+        cpu = cpu_seconds(pool) - cpu0
     finally:
         for worker in workers:
             worker.stop()
@@ -114,25 +116,3 @@ def through_workers(start_workers, cases: list[tuple[int, list[int]]], processes
             "worker_cpu_ms_per_file": round(cpu_ms, 2),
             "files_per_cpu_s": round(1000 / cpu_ms, 1) if cpu_ms else None}
 
-
-def _tree(pid: int) -> list:
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-        return [parent, *parent.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-def _cpu_seconds(processes: list) -> float:
-    import psutil
-
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
