@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import access_log, common, desk, estimate, member, public
+from .views import access_log, common, desk, estimate, member, member_agreements, public
 
 app_name = "claims"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("me/claims/<int:pk>/review/", member.claim_review, name="member_review"),
     path("me/claims/<int:pk>/submit/", member.claim_submit, name="member_submit"),
     path("me/claims/<int:pk>/complete/", member.claim_complete, name="member_complete"),
+    path("me/agreements/", member_agreements.agreement_list, name="member_agreements"),
+    path("me/agreements/<int:pk>/", member_agreements.agreement_detail, name="member_agreement"),
     path("me/access-log/", access_log.access_log, name="member_access_log"),
     path("claims/documents/<int:pk>/", common.attachment_download, name="attachment"),
     path("desk/claims/", desk.desk_claims, name="desk_claims"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from claims.selectors import member_claim_list
+from claims.selectors_agreements import member_current_agreements
 from units.selectors import member_upcoming_appointments
 
 from . import selectors, services
@@ -77,7 +78,9 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     appointments = member_upcoming_appointments(member=member)
     return render(request, "members/dashboard.html", {"overview": overview, "latest_files": latest_files,
                                                       "appointments": appointments,
-                                                      "files_url": reverse("claims:member_claims")})
+                                                      "agreements": member_current_agreements(member=member),
+                                                      "files_url": reverse("claims:member_claims"),
+                                                      "agreements_url": reverse("claims:member_agreements")})
 
 
 @member_required

@@ -71,3 +71,14 @@ def test_seed_demo_has_a_membership_application_in_each_state(demo_data):
     assert MembershipApplication.objects.get(kind="new_member", status="approved").member.affiliations.exists()
     requests = MembershipApplication.objects.exclude(kind="new_member").filter(member__user__isnull=False)
     assert set(requests.values_list("kind", "status")) == {("add_child", "approved"), ("study_period", "incomplete")}
+
+
+def test_seed_demo_gives_the_first_member_with_an_account_an_agreement_in_each_state(demo_data):
+    from claims.models import AgreementStatus, PriorAgreement
+
+    agreements = PriorAgreement.objects.filter(beneficiary__member__membership_number="0000000018")
+    assert set(agreements.values_list("status", flat=True)) == set(AgreementStatus.values)
+    granted = agreements.get(status=AgreementStatus.GRANTED)
+    assert granted.documents.exists() and granted.decided_by.username == "liquidator"
+    assert agreements.get(status=AgreementStatus.REFUSED).notes
+    assert agreements.get(status=AgreementStatus.REQUESTED).provider_request.provider.code == "chu-ibn-sina"

@@ -116,7 +116,8 @@ _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")
 MENUS: dict[str, list[tuple[str, Promise]]] = {
     MEMBER: [("dashboard", _("My space")), ("claims:member_claims", _("My files")),
              ("claims:member_new", _("File a claim")), ("units:my_appointments", _("My appointments")),
-             ("units:my_lab_orders", _("My dentures")), ("profile", _("My profile")),
+             ("units:my_lab_orders", _("My dentures")), ("claims:member_agreements", _("My prior agreements")),
+             ("profile", _("My profile")),
              ("change_requests", _("Change my details")), ("claims:member_access_log", _("Who opened my files")),
              ("provident:member_list", _("Provident allowances")),
              ("memberships:member_requests", _("My family's cover"))],

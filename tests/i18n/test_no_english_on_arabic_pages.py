@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from claims.models import ClaimFile, ClaimStatus
+from claims.models import ClaimFile, ClaimStatus, PriorAgreement
 from claims.services.intake import LineData, claim_draft_create, claim_line_add
 from claims.services.liquidation import claim_liquidate
 from members.change_requests import change_request_create, iban_change_request
@@ -74,6 +74,9 @@ def test_no_english_sentence_on_the_arabic_member_pages(client):
     urls += [f"/me/claims/{pk}/" for pk in member.claim_files.exclude(pk=draft.pk).values_list("pk", flat=True)]
     urls += [f"/me/changes/{pk}/" for pk in member.change_requests.values_list("pk", flat=True)]
     urls += [f"/me/memberships/{pk}/" for pk in member.applications.values_list("pk", flat=True)]
+    urls += ["/me/agreements/"] + [f"/me/agreements/{pk}/" for pk in PriorAgreement.objects.filter(
+        beneficiary__member=member).values_list("pk", flat=True)]
+    assert PriorAgreement.objects.filter(beneficiary__member=member).count() == 3  # the demo's, in each state
     assert member.applications.count() == 2  # the demo's membership requests of this member are read too
     leaks = {}
     for url in urls:

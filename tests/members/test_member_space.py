@@ -142,9 +142,10 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, owner, children
         AppointmentFactory(beneficiary=BeneficiaryFactory(member=owner))
     log_in(client, owner)
     # session, account, member (mutual, home unit), affiliations, beneficiaries, student periods, rule parameters,
-    # latest files, unread-notices count, appointments: the member is not fetched twice, and the login's
-    # second-factor facts (not staff, no provider's account) spare the menu its provider-account query.
-    with django_assert_num_queries(10):
+    # latest files, unread-notices count, appointments, prior agreements waiting or still valid (one query with their
+    # beneficiary, added with that section): the member is not fetched twice, and the login's second-factor facts
+    # (not staff, no provider's account) spare the menu its provider-account query.
+    with django_assert_num_queries(11):
         assert client.get(reverse("dashboard")).status_code == 200
 
 

@@ -135,6 +135,8 @@ MATRIX: dict[str, Row] = {
     "claims:member_claims": row("GET", "", MEMBER_ONLY),
     "claims:member_new": row("GET", "", MEMBER_ONLY),
     "claims:member_access_log": row("GET", "", MEMBER_ONLY),
+    "claims:member_agreements": row("GET", "", MEMBER_ONLY),
+    "claims:member_agreement": row("GET", "agreement", MEMBER_A_OBJECT),
     "claims:member_claim": row("GET", "received_claim", MEMBER_A_OBJECT),
     "claims:member_draft": row("GET", "draft", MEMBER_A_OBJECT),
     "claims:member_draft_details": row("POST", "draft", MEMBER_A_OBJECT),

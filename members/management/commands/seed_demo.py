@@ -7,6 +7,7 @@ from memberships.demo import seed_membership_demo
 from partners.demo import seed_partners
 from provident.demo import seed_provident_demo
 from units.demo import seed_desk, seed_units
+from units.demo_agreements import seed_agreements
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         seed_desk()  # slots, appointments, visits, lab orders: needs the members and staff
         seed_provident_demo()  # a retiree and a provident request in each state
         seed_membership_demo()  # membership applications in each state
+        seed_agreements()  # a member's prior agreements: granted, refused, waiting (asked by a CHU)
         if options["with_claims"]:
             seed_claims()
         self.stdout.write(self.style.SUCCESS(
