@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from ..liquidation import InvalidClaimInput, LineInput
 from ..models import Act, Category, ClaimStatus, Sector
 from ..selectors import claims_for_member
 from ..services.estimate import claim_estimate
+from ..services.intake_checks import lines_check
 from .common import member_required
 
 
@@ -52,6 +54,19 @@ def estimate_draft(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "claims/member/estimate.html", context)
 
 
+def _lines_refused(formset, *, beneficiary: Beneficiary) -> bool:
+    """Marks next to its field what a filed file would refuse (a care date in the future, an amount of 0 or
+    below…): the engine takes only lines intake accepts, and says why in its own words, not the member's."""
+    filled = [line_form for line_form in formset.forms if line_form.has_changed() and line_form.cleaned_data]
+    errors = lines_check(lines=[line_form.line_data() for line_form in filled], beneficiary=beneficiary,
+                         latest_care_date=timezone.localdate(), received=False)
+    for key, messages in errors.items():
+        _lines, index, field = key.split(".")
+        for message in messages:
+            filled[int(index)].add_error(field, message)
+    return bool(errors)
+
+
 @member_required
 def estimate_new(request: MemberRequest) -> HttpResponse:
     member = request.member
@@ -61,12 +76,13 @@ def estimate_new(request: MemberRequest) -> HttpResponse:
     context: dict = {"form": form, "formset": formset}
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
-            lines = formset.lines()
-            if not lines:
+            beneficiary = next(b for b in beneficiaries if b.pk == int(form.cleaned_data["beneficiary"]))
+            beneficiary.member = member
+            if _lines_refused(formset, beneficiary=beneficiary):
+                pass  # each refusal is shown next to its field
+            elif not (lines := formset.lines()):
                 context["error"] = _("Fill in at least one line of care.")
             else:
-                beneficiary = next(b for b in beneficiaries if b.pk == int(form.cleaned_data["beneficiary"]))
-                beneficiary.member = member
                 context.update(_estimate(beneficiary=beneficiary, sector=form.cleaned_data["sector"], lines=lines))
                 context["beneficiary"] = beneficiary
                 context["sector"] = Sector(form.cleaned_data["sector"]).label

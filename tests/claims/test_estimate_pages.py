@@ -46,7 +46,7 @@ def test_bad_lines_get_a_clear_error_not_a_500(client, member):
     client.force_login(member.user)
     tomorrow = timezone.localdate() + timedelta(days=2)
     response = _post(client, member, act_code="C", care_date=tomorrow.isoformat(), quantity="1", billed_amount="100")
-    assert response.status_code == 400 and "alert-danger" in response.content.decode()
+    assert response.status_code == 400 and "invalid-feedback" in response.content.decode()
     response = _post(client, member, act_code="C", care_date="not a date", quantity="x", billed_amount="-3")
     assert response.status_code == 400
 
@@ -69,3 +69,29 @@ def test_a_draft_is_estimated_from_its_lines(client, member):
     client.force_login(other.user)
     assert client.get(reverse("claims:member_draft_estimate", args=[draft.pk])).status_code == 404
     assert date.today()
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("-5", "Le montant doit être supérieur à 0."),
+    ("0", "Le montant doit être supérieur à 0."),
+    ("99999999999999", "Ce montant est trop élevé."),
+])
+def test_an_amount_a_filed_file_would_refuse_is_refused_next_to_its_field(client, member, amount, message):
+    client.force_login(member.user)
+    care = timezone.localdate() - timedelta(days=1)
+    response = _post(client, member, act_code="C", care_date=care.isoformat(), quantity="1", billed_amount=amount)
+    assert response.status_code == 400
+    line = response.context["formset"].forms[0]
+    assert line.errors["billed_amount"] == [message]
+    assert 'data-testid="estimate"' not in response.content.decode()
+    assert f'value="{amount}"' in response.content.decode()  # what was typed stays in the field
+
+
+def test_a_care_date_in_the_future_is_refused_in_the_members_language_next_to_the_date(client, member):
+    client.force_login(member.user)
+    future = timezone.localdate() + timedelta(days=3)
+    response = _post(client, member, act_code="C", care_date=future.isoformat(), quantity="1", billed_amount="100")
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors["care_date"] == [
+        "La date des soins ne peut pas être dans le futur."]
+    assert "receipt date" not in response.content.decode()  # the engine's message for developers stays inside
