@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Act, AgreementStatus, PriorAgreement
@@ -45,7 +46,13 @@ def _requested_notice(agreement: PriorAgreement) -> None:
 
     user_id = Member.objects.filter(beneficiaries__pk=agreement.beneficiary_id).values_list("user_id", flat=True
                                                                                             ).first()
-    notice_create(user_id=user_id, code=messages.AGREEMENT_REQUESTED, params={"reference": agreement.reference})
+    notice_create(user_id=user_id, code=messages.AGREEMENT_REQUESTED, params={"reference": agreement.reference},
+                  link=_member_link(agreement))
+
+
+def _member_link(agreement: PriorAgreement) -> str:
+    """The member's page of the agreement (/me/agreements/<id>/), where his notice leads."""
+    return reverse("claims:member_agreement", args=[agreement.pk])
 
 
 def _decide(agreement: PriorAgreement, status: str, by, notes: str) -> PriorAgreement:
@@ -67,12 +74,14 @@ def _notice(agreement: PriorAgreement) -> None:
 
     code = messages.AGREEMENT_GRANTED if agreement.status == AgreementStatus.GRANTED else messages.AGREEMENT_REFUSED
     members = Member.objects.filter(beneficiaries__pk=agreement.beneficiary_id)
-    readers = [members.values_list("user_id", flat=True).first()]
-    # A provider under convention asked (partners.AgreementRequest): its staff accounts are told too.
-    readers += User.objects.filter(provider_account__provider__agreement_requests__agreement=agreement,
-                                   is_active=True).values_list("pk", flat=True)
-    for user_id in readers:
-        notice_create(user_id=user_id, code=code, deliver=True, params={
+    # The member's notice leads to his page of the agreement; a provider under convention that asked
+    # (partners.AgreementRequest) has its staff accounts told too, without that link.
+    readers = [(members.values_list("user_id", flat=True).first(), _member_link(agreement))]
+    readers += [(pk, "") for pk in User.objects.filter(
+        provider_account__provider__agreement_requests__agreement=agreement, is_active=True).values_list("pk",
+                                                                                                         flat=True)]
+    for user_id, link in readers:
+        notice_create(user_id=user_id, code=code, deliver=True, link=link, params={
             "reference": agreement.reference, "valid_from": agreement.valid_from, "valid_to": agreement.valid_to})
 
 

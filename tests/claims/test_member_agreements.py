@@ -255,3 +255,19 @@ def test_the_list_and_the_page_run_the_same_queries_for_one_and_twenty_agreement
     detail = {_count(client, reverse("claims:member_agreement", args=[pk]))
               for pk in PriorAgreement.objects.values_list("pk", flat=True)}
     assert len(detail) == 1, detail
+
+
+# --- notices --------------------------------------------------------------------------------------------------
+
+
+def test_the_members_notices_of_an_agreement_lead_to_its_page_the_hospitals_do_not(client, member, liquidator):
+    from notices.models import Notice
+
+    agreement = hospital_request(member)
+    prior_agreement_grant(agreement=agreement, by=liquidator)
+    url = reverse("claims:member_agreement", args=[agreement.pk])
+    assert list(Notice.objects.filter(user=member.user).values_list("link", flat=True)) == [url, url]
+    hospital = Notice.objects.exclude(user=member.user).get()
+    assert hospital.user.username == "chu.ibnsina" and hospital.link == ""
+    client.force_login(member.user)
+    assert f'href="{url}"' in page(client, reverse("notices:list"))
