@@ -33,7 +33,7 @@ def naive_liquidate(claim_id: int) -> None:
         lines = list(claim.lines.order_by("position"))
         b = claim.beneficiary
         facts = BeneficiaryFacts(b.relation, b.birth_date, b.marriage_end,
-                                 tuple((s.start, s.end) for s in b.student_periods.all()), b.disabled)
+                                 tuple((s.start, s.end) for s in b.student_periods.all()), b.disabled_from)
         affiliations = [AffiliationPeriod(a.start, a.end, a.complementary) for a in claim.member.affiliations.all()]
         agreements = [PriorAgreement(frozenset(a.acts.values_list("code", flat=True)), a.valid_from, a.valid_to)
                       for a in b.prior_agreements.filter(status="granted")]

@@ -47,7 +47,7 @@ class BeneficiaryInline(admin.TabularInline):
     model = Beneficiary
     extra = 0
     fields = ("relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
-              "marriage_start", "marriage_end", "disabled", "covered_from")
+              "marriage_start", "marriage_end", "disabled_from", "covered_from")
     show_change_link = True
 
 
@@ -93,9 +93,9 @@ class StudentPeriodInline(admin.TabularInline):
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "member", "relation", "birth_date", "disabled")
+    list_display = ("__str__", "member", "relation", "birth_date", "disabled_from")
     list_select_related = ("member",)
-    list_filter = ("relation", "disabled")
+    list_filter = ("relation", ("disabled_from", admin.EmptyFieldListFilter))
     search_fields = ("=member__membership_number", "^last_name", "^first_name", "=cin")
     raw_id_fields = ("member",)
     inlines = [StudentPeriodInline]

@@ -88,7 +88,8 @@ def _child(member: Member, index: int, situation: str, rng: random.Random) -> No
     child, _ = Beneficiary.objects.update_or_create(
         member=member, relation=Relation.CHILD, first_name=first,
         defaults={"last_name": member.last_name, "first_name_ar": first_ar, "last_name_ar": member.last_name_ar,
-                  "birth_date": birth, "sex": sex, "disabled": situation == "disabled_30"},
+                  "birth_date": birth, "sex": sex,
+                  "disabled_from": birth if situation == "disabled_30" else None},
     )
     if situation in {"student_22", "student_over_26", "under_21_and_student"}:
         for year in (2025, 2026):

@@ -139,7 +139,10 @@ class Beneficiary(models.Model):
     cin = models.CharField(_("national ID (CIN)"), max_length=8, blank=True, validators=[validate_cin])
     marriage_start = models.DateField(_("marriage start"), null=True, blank=True)
     marriage_end = models.DateField(_("marriage end"), null=True, blank=True)
-    disabled = models.BooleanField(_("disabled"), default=False)
+    disabled_from = models.DateField(
+        _("disabled from"), null=True, blank=True,
+        help_text=_("A child only: the first day of the disability, which covers him at any age from that day on. "
+                    "Empty: not disabled."))
     covered_from = models.DateField(
         _("covered from"), null=True, blank=True,
         help_text=_("A spouse or child added by a request received more than 90 days after the marriage or birth "
@@ -152,6 +155,9 @@ class Beneficiary(models.Model):
         ordering = ["member_id", "relation", "birth_date"]
         constraints = [
             models.UniqueConstraint(fields=["member"], condition=Q(relation="member"), name="one_self_beneficiary"),
+            models.CheckConstraint(
+                condition=Q(disabled_from__isnull=True) | Q(disabled_from__gte=models.F("birth_date")),
+                name="beneficiary_disabled_after_birth"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +166,10 @@ class Beneficiary(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_from is not None
 
 
 class StudentPeriod(models.Model):

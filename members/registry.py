@@ -36,7 +36,7 @@ MEMBER_FIELDS = ("mutual", "cin", "first_name", "last_name", "first_name_ar", "l
                  "employer", "grade", "phone", "email", "address", "iban", "home_unit")
 SELF_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin")
 BENEFICIARY_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
-                      "marriage_start", "marriage_end", "disabled", "covered_from")
+                      "marriage_start", "marriage_end", "disabled_from", "covered_from")
 AFFILIATION_FIELDS = ("start", "end", "status", "complementary")
 CHILD_MIN_PARENT_AGE = 12  # a child born before the member turned 12 is a typing error
 
@@ -189,10 +189,14 @@ def _check_beneficiary(beneficiary: Beneficiary, member: Member) -> None:
         if beneficiary.marriage_start or beneficiary.marriage_end:
             field = "marriage_start" if beneficiary.marriage_start else "marriage_end"
             raise _refuse(field, _("Only a spouse has marriage dates."), "not_a_spouse")
+        disabled_from = beneficiary.disabled_from
+        if disabled_from and not beneficiary.birth_date <= disabled_from <= timezone.localdate():
+            raise _refuse("disabled_from", _("A disability starts between the child's birth and today."),
+                          "disabled_from")
     if beneficiary.relation == Relation.SPOUSE:
-        if beneficiary.disabled:
-            raise _refuse("disabled", _("The disability flag extends a child's cover; a spouse is covered while "
-                                        "married."), "not_a_child")
+        if beneficiary.disabled_from:
+            raise _refuse("disabled_from", _("The disability extends a child's cover; a spouse is covered while "
+                                             "married."), "not_a_child")
         start, end = beneficiary.marriage_start, beneficiary.marriage_end
         if start and end and end < start:
             raise _refuse("marriage_end", _("The marriage ends on or after the day it started."), "end_before_start")
@@ -202,9 +206,9 @@ def _check_beneficiary(beneficiary: Beneficiary, member: Member) -> None:
 def beneficiary_add(*, by: User, member: Member, relation: str, first_name: str, last_name: str, birth_date: date,
                     sex: str, first_name_ar: str = "", last_name_ar: str = "", cin: str = "",
                     marriage_start: date | None = None, marriage_end: date | None = None,
-                    disabled: bool = False, covered_from: date | None = None) -> Beneficiary:
-    """Adds a spouse (with marriage start and, after a divorce or death, end) or a child (with the disability
-    flag). The member himself is added by member_create."""
+                    disabled_from: date | None = None, covered_from: date | None = None) -> Beneficiary:
+    """Adds a spouse (with marriage start and, after a divorce or death, end) or a child (with the first day of
+    his disability, when disabled). The member himself is added by member_create."""
     _check_editor(by)
     if relation not in (Relation.SPOUSE, Relation.CHILD):
         raise _refuse("relation", _("Add a spouse or a child; the member himself is already a beneficiary."),
@@ -213,7 +217,7 @@ def beneficiary_add(*, by: User, member: Member, relation: str, first_name: str,
     values = _clean_contact({"first_name": first_name, "last_name": last_name, "first_name_ar": first_name_ar,
                              "last_name_ar": last_name_ar, "cin": cin})
     beneficiary = Beneficiary(member=member, relation=relation, birth_date=birth_date, sex=sex,
-                              marriage_start=marriage_start, marriage_end=marriage_end, disabled=disabled,
+                              marriage_start=marriage_start, marriage_end=marriage_end, disabled_from=disabled_from,
                               covered_from=covered_from, **values)
     _check_beneficiary(beneficiary, member)
     _save(beneficiary, by=by, reason=f"registry: {relation} added")
@@ -222,8 +226,8 @@ def beneficiary_add(*, by: User, member: Member, relation: str, first_name: str,
 
 @transaction.atomic
 def beneficiary_update(*, by: User, beneficiary: Beneficiary, **fields) -> Beneficiary:
-    """Changes a spouse's or a child's data (a marriage end, a disability...). The member's own row follows
-    member_update."""
+    """Changes a spouse's or a child's data (a marriage end, a disability from its first day...). The member's own
+    row follows member_update."""
     _check_editor(by)
     unknown = set(fields) - set(BENEFICIARY_FIELDS)
     if unknown:

@@ -60,7 +60,7 @@ def beneficiary_facts(beneficiary: Beneficiary) -> BeneficiaryFacts:
         birth_date=beneficiary.birth_date,
         marriage_end=beneficiary.marriage_end,
         student_periods=periods,
-        disabled=beneficiary.disabled,
+        disabled_from=beneficiary.disabled_from,
         covered_from=beneficiary.covered_from,
     )
 

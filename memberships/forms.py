@@ -56,7 +56,8 @@ class PersonForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     marriage_date = forms.DateField(label=_("Marriage date"), widget=DateInput(), required=False)
     student_until = forms.DateField(label=_("Student until"), widget=DateInput(), required=False)
-    disabled = forms.BooleanField(label=_("Disabled"), required=False)
+    disabled_from = forms.DateField(label=_("Disabled since"), widget=DateInput(), required=False,
+                                    help_text=_("A disabled child: the first day of the disability."))
     certificate = forms.FileField(label=_("Marriage or birth certificate"), required=False)
     extra = forms.FileField(label=_("School certificate or disability card"), required=False)
 
@@ -69,7 +70,7 @@ class PersonForm(StyledForm):
             raise forms.ValidationError(_("Give each person's birth date and sex."))
         return PersonInput(relation=data["relation"], first_name=data["first_name"], last_name=data["last_name"],
                            birth_date=data["birth_date"], sex=data["sex"], marriage_date=data.get("marriage_date"),
-                           student_until=data.get("student_until"), disabled=data.get("disabled", False))
+                           student_until=data.get("student_until"), disabled_from=data.get("disabled_from"))
 
     def documents(self, position: int) -> list[DocumentInput]:
         data, documents = self.cleaned_data, []
@@ -77,7 +78,7 @@ class PersonForm(StyledForm):
             kind = "marriage_certificate" if data["relation"] == "spouse" else "birth_certificate"
             documents.append(DocumentInput(kind=kind, upload=data["certificate"], person=position))
         if data.get("extra"):
-            kind = "disability_card" if data.get("disabled") else "school_certificate"
+            kind = "disability_card" if data.get("disabled_from") else "school_certificate"
             documents.append(DocumentInput(kind=kind, upload=data["extra"], person=position))
         return documents
 
@@ -91,6 +92,7 @@ class MemberRequestForm(StyledForm):
                                     required=False, empty_value=None)
     period_start = forms.DateField(label=_("Study period start"), widget=DateInput(), required=False)
     period_end = forms.DateField(label=_("Study period end"), widget=DateInput(), required=False)
+    disabled_from = forms.DateField(label=_("Disabled since (disability)"), widget=DateInput(), required=False)
     scan = forms.FileField(label=_("School certificate or disability card"), required=False)
 
     def __init__(self, *args, children=(), **kwargs) -> None:

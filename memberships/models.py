@@ -115,6 +115,8 @@ class MembershipApplication(models.Model):
                                verbose_name=_("child concerned"))
     period_start = models.DateField(_("study period start"), null=True, blank=True)
     period_end = models.DateField(_("study period end"), null=True, blank=True)
+    disabled_from = models.DateField(_("disabled from"), null=True, blank=True,
+                                     help_text=_("A disability request: the first day of the disability."))
     # the decision
     covered_from = models.DateField(_("covered from"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -156,7 +158,8 @@ class ApplicationPerson(models.Model):
     cin = models.CharField(_("national ID (CIN)"), max_length=8, blank=True)
     marriage_date = models.DateField(_("marriage date"), null=True, blank=True)
     student_until = models.DateField(_("student until"), null=True, blank=True)
-    disabled = models.BooleanField(_("disabled"), default=False)
+    disabled_from = models.DateField(_("disabled from"), null=True, blank=True,
+                                     help_text=_("A disabled child: the first day of the disability."))
     beneficiary = models.OneToOneField(Beneficiary, on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+", verbose_name=_("beneficiary created"))
 
@@ -167,6 +170,10 @@ class ApplicationPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_from is not None
 
 
 class ApplicationDocument(models.Model):

@@ -4,7 +4,6 @@ writes the registry in one transaction through members.services (the membership-
 naming the staff user) and dates the cover by memberships.dating."""
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
@@ -16,11 +15,21 @@ from django.utils.translation import gettext as _
 
 from claims.uploads import scan_check
 from members import services as registry
-from members.identifiers import normalize_cin, validate_cin, validate_moroccan_iban
+from members.identifiers import normalize_cin
 from members.models import Beneficiary, Member, Relation
 from units.models import ServiceUnit, StaffAssignment, StaffRole
 
 from .dating import cover_start
+from .inputs import (  # noqa: F401  (PersonInput and the others are imported from here by the forms and the API)
+    ApplicantInput,
+    DocumentInput,
+    PersonInput,
+    age_on,
+    applicant_check,
+    disability_check,
+    field_error,
+    people_check,
+)
 from .models import (
     ApplicationDocument,
     ApplicationKind,
@@ -39,91 +48,6 @@ T = TypeVar("T")
 MAX_DOCUMENTS = 30
 
 
-@dataclass(frozen=True)
-class PersonInput:
-    relation: str
-    first_name: str
-    last_name: str
-    birth_date: date
-    sex: str
-    cin: str = ""
-    marriage_date: date | None = None
-    student_until: date | None = None
-    disabled: bool = False
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    kind: str
-    upload: UploadedFile
-    person: int | None = None  # position of the person it is about
-
-
-@dataclass
-class ApplicantInput:
-    cin: str
-    first_name: str
-    last_name: str
-    birth_date: date
-    sex: str
-    employer: str
-    took_office_on: date
-    iban: str
-    phone: str = ""
-    email: str = ""
-    grade: str = ""
-    payroll_number: str = ""
-    first_name_ar: str = ""
-    last_name_ar: str = ""
-    extra: dict = field(default_factory=dict)
-
-
-def _error(name: str, message: str, code: str) -> ValidationError:
-    return ValidationError({name: [ValidationError(message, code=code)]})
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _check_applicant(applicant: ApplicantInput, today: date) -> None:
-    try:
-        validate_cin(normalize_cin(applicant.cin))
-    except ValidationError as error:
-        raise ValidationError({"cin": error.error_list}) from None
-    try:
-        validate_moroccan_iban(applicant.iban)
-    except ValidationError as error:
-        raise ValidationError({"iban": error.error_list}) from None
-    if applicant.birth_date > today or _age(applicant.birth_date, today) < 18:
-        raise _error("birth_date", _("The applicant must be at least 18 years old."), "under_18")
-    if applicant.took_office_on > today:
-        raise _error("took_office_on", _("The date of taking office cannot be in the future."), "future")
-    if not applicant.first_name.strip() or not applicant.last_name.strip() or not applicant.employer.strip():
-        raise _error("last_name", _("Write the names and the employer administration."), "required")
-    if Member.objects.filter(cin=normalize_cin(applicant.cin)).exists():
-        # Never say whose it is: the CIN is already a member's.
-        raise _error("cin", _("This national ID is already registered with the mutual: log in to your space, or go "
-                              "to a service unit."), "already_member")
-
-
-def _check_people(people: list[PersonInput], today: date) -> None:
-    for position, person in enumerate(people, 1):
-        name = f"people[{position}]"
-        if person.relation not in (Relation.SPOUSE, Relation.CHILD):
-            raise _error(name, _("A person to cover is a spouse or a child."), "relation")
-        if person.birth_date > today:
-            raise _error(name, _("The birth date cannot be in the future."), "future_birth_date")
-        if person.marriage_date and person.marriage_date > today:
-            raise _error(name, _("The marriage date cannot be in the future."), "future")
-        if person.cin:
-            try:
-                validate_cin(normalize_cin(person.cin))
-            except ValidationError as error:
-                raise ValidationError({name: error.error_list}) from None
-        if not person.first_name.strip() or not person.last_name.strip():
-            raise _error(name, _("Write the first and last names of each person to cover."), "required")
-
 
 def required_documents(app: MembershipApplication) -> list[tuple[str, ApplicationPerson | None]]:
     """What the application needs: the reference data (RequiredDocument) in force on the day it was received."""
@@ -135,7 +59,7 @@ def required_documents(app: MembershipApplication) -> list[tuple[str, Applicatio
         needed += [(kind, None) for kind in rules.get(whole, [])]
     for person in app.people.all():
         groups = [DocumentFor.SPOUSE] if person.relation == Relation.SPOUSE else [DocumentFor.CHILD]
-        if person.relation == Relation.CHILD and _age(person.birth_date, app.received_on) >= 21:
+        if person.relation == Relation.CHILD and age_on(person.birth_date, app.received_on) >= 21:
             groups += [DocumentFor.STUDENT_OVER_21] if person.student_until else []
             groups += [DocumentFor.DISABLED_OVER_21] if person.disabled else []
         needed += [(kind, person) for group in groups for kind in rules.get(group, [])]
@@ -193,7 +117,7 @@ def _store_documents(app: MembershipApplication, documents: list[DocumentInput],
     checked = []
     for document in documents:
         if document.kind not in DocumentKind.values:
-            raise _error("documents", _("Choose what each document is."), "kind")
+            raise field_error("documents", _("Choose what each document is."), "kind")
         checked.append((document, scan_check(document.upload)))
     for document, scan in checked:
         stored = ApplicationDocument(application=app, person=people.get(document.person or 0), kind=document.kind,
@@ -206,8 +130,8 @@ def _store_documents(app: MembershipApplication, documents: list[DocumentInput],
 
 def _create(*, values: dict, people: list[PersonInput], documents: list[DocumentInput], by) -> MembershipApplication:
     if len(documents) > MAX_DOCUMENTS:
-        raise _error("documents", _("An application holds at most %(count)d documents.") % {"count": MAX_DOCUMENTS},
-                     "too_many")
+        raise field_error("documents", _("An application holds at most %(count)d documents.")
+                          % {"count": MAX_DOCUMENTS}, "too_many")
     for document in documents:  # checked before anything is stored
         scan_check(document.upload)
     with transaction.atomic():
@@ -220,7 +144,7 @@ def _create(*, values: dict, people: list[PersonInput], documents: list[Document
                 application=app, position=position, relation=person.relation, first_name=person.first_name.strip(),
                 last_name=person.last_name.strip(), birth_date=person.birth_date, sex=person.sex,
                 cin=normalize_cin(person.cin) if person.cin else "", marriage_date=person.marriage_date,
-                student_until=person.student_until, disabled=person.disabled)
+                student_until=person.student_until, disabled_from=person.disabled_from)
         _store_documents(app, documents, created)
         _by_completeness(app, by, tell=False)
         _announce(app, app.status)  # one message: received, or received with documents missing
@@ -234,10 +158,10 @@ def application_submit(*, channel: str, by, home_unit: ServiceUnit, applicant: A
     today = timezone.localdate()
     received_on = today if channel == "online" else (received_on or today)
     if received_on > today:
-        raise _error("received_on", _("The date received cannot be in the future."), "future")
-    _check_applicant(applicant, today)
+        raise field_error("received_on", _("The date received cannot be in the future."), "future")
+    applicant_check(applicant, today)
     people = list(people or [])
-    _check_people(people, today)
+    people_check(people, today)
     values = {
         "kind": K.NEW_MEMBER, "channel": channel, "home_unit": home_unit, "received_on": received_on,
         "language": language, "cin": normalize_cin(applicant.cin), "first_name": applicant.first_name.strip(),
@@ -252,9 +176,11 @@ def application_submit(*, channel: str, by, home_unit: ServiceUnit, applicant: A
 
 def member_request_submit(*, channel: str, by, member: Member, kind: str, person: PersonInput | None = None,
                           target: Beneficiary | None = None, period_start: date | None = None,
-                          period_end: date | None = None, documents: list[DocumentInput] | None = None,
-                          received_on: date | None = None, language: str = "ar") -> MembershipApplication:
-    """An existing member asks to add a spouse or a child, or declares a child's study period or disability."""
+                          period_end: date | None = None, disabled_from: date | None = None,
+                          documents: list[DocumentInput] | None = None, received_on: date | None = None,
+                          language: str = "ar") -> MembershipApplication:
+    """An existing member asks to add a spouse or a child, or declares a child's study period or disability
+    (from `disabled_from`, its first day)."""
     today = timezone.localdate()
     if channel == "online" and (member.user_id is None or member.user_id != getattr(by, "pk", None)):
         raise PermissionDenied("a member files only his own requests online")
@@ -262,22 +188,27 @@ def member_request_submit(*, channel: str, by, member: Member, kind: str, person
     people: list[PersonInput] = []
     if kind in (K.ADD_SPOUSE, K.ADD_CHILD):
         if person is None:
-            raise _error("people", _("Describe the person to add."), "required")
+            raise field_error("people", _("Describe the person to add."), "required")
         wanted = Relation.SPOUSE if kind == K.ADD_SPOUSE else Relation.CHILD
         people = [PersonInput(**{**person.__dict__, "relation": wanted})]
-        _check_people(people, today)
+        people_check(people, today)
     elif kind in (K.STUDY_PERIOD, K.DISABILITY):
         if target is None or target.member_id != member.pk or target.relation != Relation.CHILD:
-            raise _error("target", _("Choose one of the member's children."), "target")
+            raise field_error("target", _("Choose one of the member's children."), "target")
         if kind == K.STUDY_PERIOD and not (period_start and period_end and period_start <= period_end):
-            raise _error("period_start", _("Give the study period's first and last days."), "period")
+            raise field_error("period_start", _("Give the study period's first and last days."), "period")
+        if kind == K.DISABILITY:
+            if disabled_from is None:
+                raise field_error("disabled_from", _("Give the first day of the disability."), "required")
+            disability_check("disabled_from", disabled_from, target.birth_date, today, child=target.relation)
     else:
-        raise _error("kind", _("Choose the request."), "kind")
+        raise field_error("kind", _("Choose the request."), "kind")
     unit = member.home_unit or ServiceUnit.objects.order_by("code").first()
     values = {"kind": kind, "member": member, "channel": channel, "home_unit": unit, "received_on": received_on,
               "language": language, "cin": member.cin, "first_name": member.first_name,
               "last_name": member.last_name, "birth_date": member.birth_date, "target": target,
               "period_start": period_start, "period_end": period_end,
+              "disabled_from": disabled_from if kind == K.DISABILITY else None,
               "submitted_by": by if getattr(by, "is_authenticated", False) else None}
     return _create(values=values, people=people, documents=list(documents or []), by=by)
 
@@ -313,7 +244,7 @@ def _add_person(by, member: Member, person: ApplicationPerson, start: date) -> N
         by=by, member=member, relation=person.relation, first_name=person.first_name, last_name=person.last_name,
         birth_date=person.birth_date, sex=person.sex, cin=person.cin,
         marriage_start=person.marriage_date if person.relation == Relation.SPOUSE else None,
-        disabled=person.disabled, covered_from=max(start, person.birth_date))
+        disabled_from=person.disabled_from, covered_from=max(start, person.birth_date))
     if person.student_until and person.student_until >= start:
         registry.student_period_add(by=by, beneficiary=beneficiary, start=max(start, person.birth_date),
                                     end=person.student_until)
@@ -360,8 +291,12 @@ def application_approve(*, app: MembershipApplication, by) -> MembershipApplicat
         registry.student_period_add(by=by, beneficiary=_required(app.target), start=start,
                                     end=_required(app.period_end))
     else:
-        start = app.received_on
-        registry.beneficiary_update(by=by, beneficiary=_required(app.target), disabled=True)
+        # The disability counts from its first day when declared within 90 days of it, else from the day the
+        # request is received; a child already disabled earlier keeps his earlier start.
+        child = _required(app.target)
+        start = cover_start(event=_required(app.disabled_from), received_on=app.received_on)
+        start = min(start, child.disabled_from or start)
+        registry.beneficiary_update(by=by, beneficiary=child, disabled_from=start)
     app.covered_from, app.decided_by, app.decided_at = start, by, timezone.now()
     app.save(update_fields=["member", "covered_from", "decided_by", "decided_at"])
     _set_status(app, S.APPROVED, by, f"approved, covered from {start}")
@@ -373,7 +308,7 @@ def application_reject(*, app: MembershipApplication, by, reason: str) -> Member
     if not user_may_decide(user=by, app=app):
         raise PermissionDenied("not this unit's staff")
     if not (reason or "").strip():
-        raise _error("reason", _("Write the reason for the refusal."), "reason")
+        raise field_error("reason", _("Write the reason for the refusal."), "reason")
     app = MembershipApplication.objects.select_for_update().get(pk=app.pk)
     if app.status not in (S.SUBMITTED, S.INCOMPLETE):
         raise ValidationError(_("This application was decided meanwhile."), code="conflict")

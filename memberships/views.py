@@ -181,7 +181,8 @@ def _request_post(request: HttpRequest, *, member: Member, form, people, channel
         return member_request_submit(
             channel=channel, by=request.user, member=member, kind=data["kind"],
             person=persons[0] if persons else None, target=target, period_start=data.get("period_start"),
-            period_end=data.get("period_end"), documents=documents, language=request.LANGUAGE_CODE[:2],
+            period_end=data.get("period_end"), disabled_from=data.get("disabled_from"), documents=documents,
+            language=request.LANGUAGE_CODE[:2],
             received_on=received_on)
     except ValidationError as error:
         _spread(error, form)

@@ -63,7 +63,7 @@ class Deceased:
     birth_date: date
     marriage_start: date | None = None
     marriage_end: date | None = None
-    disabled: bool = False
+    disabled_from: date | None = None  # a child's disability, counted from that day on
     student_periods: tuple[tuple[date, date], ...] = ()
 
 
@@ -148,11 +148,12 @@ def seniority_days(affiliations: tuple[Period, ...], until: date) -> int:
 
 def deceased_was_eligible(deceased: Deceased, on: date, terms: Terms) -> bool:
     """The sickness files' rule: a spouse while married; a child under 21, under 26 while a student, any age
-    when disabled."""
+    when disabled (from the first day of the disability)."""
     if deceased.relation == "spouse":
         started = deceased.marriage_start is None or deceased.marriage_start <= on
         return started and (deceased.marriage_end is None or on < deceased.marriage_end)
-    if deceased.disabled or on < anniversary(deceased.birth_date, terms.child_age_limit):
+    disabled = deceased.disabled_from is not None and deceased.disabled_from <= on
+    if disabled or on < anniversary(deceased.birth_date, terms.child_age_limit):
         return True
     return on < anniversary(deceased.birth_date, terms.student_age_limit) and any(
         first <= on <= last for first, last in deceased.student_periods)

@@ -24,7 +24,7 @@ def provident_input(request: ProvidentRequest) -> engine.ProvidentInput:
     if b is not None:
         deceased = engine.Deceased(
             relation=b.relation, birth_date=b.birth_date, marriage_start=b.marriage_start,
-            marriage_end=b.marriage_end, disabled=b.disabled,
+            marriage_end=b.marriage_end, disabled_from=b.disabled_from,
             student_periods=tuple((s.start, s.end) for s in b.student_periods.order_by("start")))
     heirs = tuple(engine.HeirShare(key=str(h.pk), share=Fraction(h.share_numerator, h.share_denominator))
                   for h in request.heirs.order_by("position"))

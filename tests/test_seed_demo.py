@@ -35,7 +35,7 @@ def test_seed_demo_loads_both_tariff_versions(demo_data):
 
 def test_seed_demo_covers_every_eligibility_situation(demo_data):
     children = Beneficiary.objects.filter(relation="child")
-    assert children.filter(disabled=True).exists()
+    assert children.filter(disabled_from__isnull=False).exists()
     assert children.filter(student_periods__isnull=False).exists()
     assert Beneficiary.objects.filter(relation="spouse", marriage_end__isnull=False).exists()
     assert Member.objects.filter(mutual__is_ours=False).exists()

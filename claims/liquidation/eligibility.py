@@ -38,8 +38,11 @@ def age_on(birth_date: date, day: date) -> int:
 def _child_cover_intervals(
     beneficiary: BeneficiaryFacts, child_limit: date, student_limit: date
 ) -> list[tuple[date, date]]:
-    """Half-open [from, until) spans when a non-disabled child is covered, merged where they touch."""
+    """Half-open [from, until) spans when a child is covered, merged where they touch; a disability is a span
+    from its first day on (until `date.max`)."""
     spans = [(date.min, child_limit)]
+    if beneficiary.disabled_from is not None:
+        spans.append((beneficiary.disabled_from, date.max))
     for first_day, last_day in beneficiary.student_periods:
         until = min(last_day + ONE_DAY, student_limit)
         if first_day < until:
@@ -71,7 +74,8 @@ def eligibility(beneficiary: BeneficiaryFacts, on: date, reference: ReferenceDat
             return Eligibility(True, reasons.SPOUSE_MARRIED, beneficiary.marriage_end)
         return Eligibility(False, reasons.SPOUSE_MARRIAGE_ENDED, None)
 
-    if beneficiary.disabled:
+    # A disability is dated like every other fact: it covers a child over the age limits from its first day.
+    if beneficiary.disabled_from is not None and beneficiary.disabled_from <= on:
         return Eligibility(True, reasons.CHILD_DISABLED, None)
 
     parameters = reference.parameters_on(on)
@@ -84,9 +88,9 @@ def eligibility(beneficiary: BeneficiaryFacts, on: date, reference: ReferenceDat
     else:
         return Eligibility(False, reasons.CHILD_OVER_AGE, None)
 
-    # Cover can run on from one ground to the next (under 21, then a student period), so the end is
-    # that of the whole unbroken span containing the date.
+    # Cover can run on from one ground to the next (under 21, then a student period, then a disability), so
+    # the end is that of the whole unbroken span containing the date (none when a disability carries it on).
     for start, until in _child_cover_intervals(beneficiary, child_limit, student_limit):
         if start <= on < until:
-            return Eligibility(True, code, until)
+            return Eligibility(True, code, None if until == date.max else until)
     raise AssertionError("an eligible date lies in a cover span")  # pragma: no cover

@@ -108,13 +108,14 @@ class AffiliationPeriod:
 class BeneficiaryFacts:
     """The person the file is for. Student periods are (first day, last day), both included. `covered_from`:
     a spouse or child added late (memberships: a request received more than 90 days after the marriage or
-    birth) is not covered before that day; None when no such limit."""
+    birth) is not covered before that day; None when no such limit. `disabled_from`: the first day a child's
+    disability counts (it covers him at any age from that day on); None when not disabled."""
 
     relation: Relation
     birth_date: date
     marriage_end: date | None = None
     student_periods: tuple[tuple[date, date], ...] = ()
-    disabled: bool = False
+    disabled_from: date | None = None
     covered_from: date | None = None
 
     def __post_init__(self) -> None:

@@ -72,10 +72,10 @@ class BeneficiaryContext:
     files: list[PendingFile] = field(default_factory=list)
 
 
-def _facts(relation: str, birth_date: date, marriage_end: date | None, disabled: bool,
+def _facts(relation: str, birth_date: date, marriage_end: date | None, disabled_from: date | None,
            student_periods: Iterable[tuple[date, date]] = (), covered_from: date | None = None) -> BeneficiaryFacts:
     return BeneficiaryFacts(relation=relation, birth_date=birth_date, marriage_end=marriage_end,
-                            student_periods=tuple(sorted(student_periods)), disabled=disabled,
+                            student_periods=tuple(sorted(student_periods)), disabled_from=disabled_from,
                             covered_from=covered_from)
 
 
@@ -87,7 +87,7 @@ def beneficiaries_lock(*, beneficiary_ids: Iterable[int], skip_locked: bool = Fa
         Beneficiary.objects.select_for_update(skip_locked=skip_locked)
         .filter(pk__in=list(beneficiary_ids))
         .order_by("pk")
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled_from", "covered_from")
     )
     return {
         pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
@@ -99,7 +99,7 @@ def beneficiaries_read(*, beneficiary_ids: Iterable[int]) -> dict[int, Beneficia
     """Same as `beneficiaries_lock` without the lock (the estimate reads, never prices for real)."""
 
     rows = Beneficiary.objects.filter(pk__in=list(beneficiary_ids)).values_list(
-        "pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from"
+        "pk", "member_id", "relation", "birth_date", "marriage_end", "disabled_from", "covered_from"
     )
     return {
         pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
@@ -192,7 +192,7 @@ def facts_complete(contexts: dict[int, BeneficiaryContext], reference: Reference
         for beneficiary_id, periods in students.items():
             facts = contexts[beneficiary_id].facts
             contexts[beneficiary_id].facts = _facts(facts.relation, facts.birth_date, facts.marriage_end,
-                                                    facts.disabled, periods, facts.covered_from)
+                                                    facts.disabled_from, periods, facts.covered_from)
 
     agreements: dict[int, tuple[int, date, date, set[str]]] = {}
     if need_agreements is None:
@@ -260,7 +260,7 @@ def beneficiary_of_claim_lock(*, claim_id: int) -> dict[int, BeneficiaryContext]
     rows = (
         Beneficiary.objects.select_for_update(of=("self",))
         .filter(claim_files__pk=claim_id)
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from")
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled_from", "covered_from")
     )
     return {
         pk: BeneficiaryContext(pk, member_id, _facts(relation, birth, marriage_end, disabled, covered_from=covered))
@@ -276,7 +276,7 @@ def beneficiary_of_claim_lock_stamped(*, claim_id: int) -> tuple[dict[int, Benef
         Beneficiary.objects.select_for_update(of=("self",))
         .filter(claim_files__pk=claim_id)
         .annotate(reference_version=RawSQL(f"({reference_version_sql()})", []))
-        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled", "covered_from",
+        .values_list("pk", "member_id", "relation", "birth_date", "marriage_end", "disabled_from", "covered_from",
                      "reference_version")
     )
     contexts: dict[int, BeneficiaryContext] = {}
@@ -303,7 +303,7 @@ def beneficiary_of_claim_lock_full(*, claim_id: int) -> tuple[dict[int, Benefici
     agreement, agreement_acts = q(AgreementRow._meta.db_table), q(AgreementRow.acts.through._meta.db_table)
     act_table = q(ActRow._meta.db_table)
     sql = f"""
-        SELECT b.id, b.member_id, b.relation, b.birth_date, b.marriage_end, b.disabled, b.covered_from,
+        SELECT b.id, b.member_id, b.relation, b.birth_date, b.marriage_end, b.disabled_from, b.covered_from,
                ({reference_version_sql()}) AS reference_version,
                (SELECT json_agg(json_build_array(a.start, a."end", a.complementary) ORDER BY a.start, a.id)
                   FROM {affiliation} a WHERE a.member_id = b.member_id),

@@ -104,11 +104,14 @@ class EligibilitySerializer(serializers.Serializer):
 
 class BeneficiarySerializer(serializers.ModelSerializer):
     student_periods = StudentPeriodSerializer(many=True, read_only=True)
+    disabled = serializers.BooleanField(read_only=True, help_text="A child whose disability is recorded "
+                                                                  "(`disabled_from` is set).")
 
     class Meta:
         model = Beneficiary
         fields = ["id", "relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex",
-                  "cin", "marriage_start", "marriage_end", "disabled", "covered_from", "student_periods"]
+                  "cin", "marriage_start", "marriage_end", "disabled", "disabled_from", "covered_from",
+                  "student_periods"]
         read_only_fields = ["covered_from"]  # set by the membership liquidation (a late request), never by hand
 
 
@@ -250,12 +253,14 @@ class BeneficiaryWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Beneficiary
         fields = ["relation", "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "sex", "cin",
-                  "marriage_start", "marriage_end", "disabled"]
+                  "marriage_start", "marriage_end", "disabled_from"]
         extra_kwargs = {
             **_parse_only(*fields),
             "marriage_end": {"validators": [], "help_text": "Spouse only: the marriage ended (divorce, death); "
                                                             "covered up to this day."},
-            "disabled": {"validators": [], "help_text": "Child only: a disabled child is covered whatever his age."},
+            "disabled_from": {"validators": [], "help_text": "Child only: the first day of the disability; from that "
+                                                             "day on the child is covered whatever his age. Null: "
+                                                             "not disabled."},
         }
 
 

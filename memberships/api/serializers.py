@@ -22,7 +22,7 @@ class ApplicationPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationPerson
         fields = ["id", "position", "relation", "first_name", "last_name", "birth_date", "sex", "marriage_date",
-                  "student_until", "disabled", "beneficiary"]
+                  "student_until", "disabled_from", "beneficiary"]
         read_only_fields = fields
 
 
@@ -65,8 +65,8 @@ class MembershipApplicationDetailSerializer(MembershipApplicationSerializer):
     class Meta(MembershipApplicationSerializer.Meta):
         fields = [*MembershipApplicationSerializer.Meta.fields, "cin", "first_name_ar", "last_name_ar",
                   "birth_date", "sex", "employer", "grade", "payroll_number", "took_office_on", "iban", "phone",
-                  "email", "target", "period_start", "period_end", "people", "documents", "missing_documents",
-                  "status_changes"]
+                  "email", "target", "period_start", "period_end", "disabled_from", "people", "documents",
+                  "missing_documents", "status_changes"]
         read_only_fields = fields
 
     @extend_schema_field(MissingDocumentSerializer(many=True))
@@ -84,7 +84,8 @@ class PersonInputSerializer(serializers.Serializer):
     marriage_date = serializers.DateField(required=False, allow_null=True, default=None)
     student_until = serializers.DateField(required=False, allow_null=True, default=None,
                                           help_text="A student child: the last day of his studies.")
-    disabled = serializers.BooleanField(required=False, default=False)
+    disabled_from = serializers.DateField(required=False, allow_null=True, default=None,
+                                          help_text="A disabled child: the first day of the disability.")
 
 
 class DeskApplicationCreateSerializer(serializers.Serializer):
@@ -117,6 +118,10 @@ class MemberRequestCreateSerializer(serializers.Serializer):
                                       help_text="`study_period`, `disability`: the child's beneficiary id.")
     period_start = serializers.DateField(required=False, allow_null=True, default=None)
     period_end = serializers.DateField(required=False, allow_null=True, default=None)
+    disabled_from = serializers.DateField(required=False, allow_null=True, default=None,
+                                          help_text="`disability`: the first day of the disability (covered from "
+                                                    "it when received within 90 days of it, else from the day "
+                                                    "received).")
 
 
 class DeskMemberRequestCreateSerializer(MemberRequestCreateSerializer):

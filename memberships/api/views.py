@@ -56,7 +56,7 @@ def _member_request(request, *, member: Member, values: dict, channel: str, **ex
     person = PersonInput(**values["person"]) if values.get("person") else None
     return member_request_submit(channel=channel, by=request.user, member=member, kind=values["kind"],
                                  person=person, target=target, period_start=values["period_start"],
-                                 period_end=values["period_end"], **extra)
+                                 period_end=values["period_end"], disabled_from=values["disabled_from"], **extra)
 
 
 class _Base(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

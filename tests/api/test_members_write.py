@@ -48,8 +48,8 @@ def test_an_agent_registers_a_family_and_reads_it_back_with_eligibility(cast):
     period = desk.post(f"{base}/beneficiaries/{child['id']}/student-periods/",
                        {"start": "2020-09-01", "end": "2099-07-31"}, format="json")
     assert period.status_code == 201
-    disabled = desk.patch(f"{base}/beneficiaries/{child['id']}/", {"disabled": True}, format="json")
-    assert disabled.json()["disabled"] is True
+    disabled = desk.patch(f"{base}/beneficiaries/{child['id']}/", {"disabled_from": "2024-05-02"}, format="json")
+    assert (disabled.json()["disabled"], disabled.json()["disabled_from"]) == (True, "2024-05-02")
 
     family = desk.get(f"{base}/").json()
     by_name = {b["first_name"]: b for b in family["beneficiaries"]}
@@ -73,7 +73,7 @@ def test_a_beneficiarys_covered_from_is_shown_and_cannot_be_written(cast):
         "relation": "child", "first_name": "Sara", "last_name": "Alaoui", "birth_date": "2024-01-01", "sex": "F"},
         format="json").json()
     Beneficiary.objects.filter(pk=child["id"]).update(covered_from=date(2024, 6, 3))
-    written = desk.patch(f"{base}/beneficiaries/{child['id']}/", {"covered_from": "2024-01-01", "disabled": True},
+    written = desk.patch(f"{base}/beneficiaries/{child['id']}/", {"covered_from": "2024-01-01", "disabled": False},
                          format="json")
     assert written.status_code == 200 and written.json()["covered_from"] == "2024-06-03"
     shown = {b["first_name"]: b for b in desk.get(f"{base}/").json()["beneficiaries"]}

@@ -162,3 +162,24 @@ def test_the_last_chunks_are_cut_smaller_so_the_processes_finish_together():
     assert [pk for ids in split for pk in ids] == [pk for ids in chunks for pk in ids]
     assert [len(ids) for ids in split] == [8, 8, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2]
     assert tail_split(chunks[:3], 2) == chunks[:3]
+
+
+def test_a_disabled_child_over_age_is_covered_from_the_disabilitys_first_day_by_both_paths():
+    """Born 1995 (over 26), disabled from 2025-03-10: the care of 9 March is refused, that of 10 March paid,
+    by the per-file task and by the bulk run alike."""
+    from members.models import Beneficiary
+
+    def child_file() -> ClaimFile:
+        child = Beneficiary.objects.create(member=b.member(), relation="child", first_name="Sara", last_name="L",
+                                           birth_date=date(1995, 1, 1), sex="F", disabled_from=date(2025, 3, 10))
+        return b.received_file(child, [b.consultation(date(2025, 3, 9)), b.consultation(date(2025, 3, 10))])
+
+    per_file, bulk = child_file(), child_file()
+    claim_liquidate(claim_id=per_file.pk)
+    for chunk in pending_chunks(chunk=3):
+        liquidation_chunk_run(beneficiary_ids=chunk)
+
+    assert _outcome([bulk]) == _outcome([per_file])
+    lines = _outcome([bulk])[0][5]
+    assert [(accepted, reasons) for accepted, *_, reasons in lines] == [(False, ["BENEFICIARY_NOT_ELIGIBLE"]),
+                                                                        (True, [])]

@@ -46,10 +46,10 @@ def spouse(marriage_end: date | None = None) -> BeneficiaryFacts:
 
 
 def child(
-    born: date, *, student_periods: tuple[tuple[date, date], ...] = (), disabled: bool = False
+    born: date, *, student_periods: tuple[tuple[date, date], ...] = (), disabled_from: date | None = None
 ) -> BeneficiaryFacts:
     return BeneficiaryFacts(
-        relation="child", birth_date=born, student_periods=student_periods, disabled=disabled
+        relation="child", birth_date=born, student_periods=student_periods, disabled_from=disabled_from
     )
 
 
@@ -310,7 +310,7 @@ def test_a_student_is_eligible_until_the_day_before_turning_26() -> None:
 
 def test_a_disabled_child_is_eligible_at_40() -> None:
     result = run_one(
-        line("C", date(2025, 3, 10), "100.00"), beneficiary=child(date(1985, 1, 1), disabled=True)
+        line("C", date(2025, 3, 10), "100.00"), beneficiary=child(date(1985, 1, 1), disabled_from=date(1985, 1, 1))
     )
 
     assert result.accepted
@@ -372,9 +372,34 @@ def test_eligibility_of_a_student_ends_the_day_after_the_period_or_on_the_26th_b
 
 
 def test_eligibility_of_a_disabled_child_is_open_ended() -> None:
-    assert eligibility(child(date(1985, 1, 1), disabled=True), ON, REFERENCE) == Eligibility(
+    assert eligibility(child(date(1985, 1, 1), disabled_from=date(1985, 1, 1)), ON, REFERENCE) == Eligibility(
         True, "CHILD_DISABLED", None
     )
+
+
+def test_a_disability_covers_a_child_over_age_only_from_its_first_day() -> None:
+    """Born 1995-01-01 (over 26), disabled from 2025-03-10: care the day before is refused for his age."""
+    disabled = child(date(1995, 1, 1), disabled_from=date(2025, 3, 10))
+
+    assert eligibility(disabled, date(2025, 3, 9), REFERENCE) == Eligibility(False, "CHILD_OVER_AGE", None)
+    assert eligibility(disabled, date(2025, 3, 10), REFERENCE) == Eligibility(True, "CHILD_DISABLED", None)
+    assert eligibility(disabled, date(2025, 8, 1), REFERENCE) == Eligibility(True, "CHILD_DISABLED", None)
+    received = date(2025, 3, 20)
+    assert_rejected(run_one(line("C", date(2025, 3, 9), "100.00"), beneficiary=disabled, received_on=received),
+                    "BENEFICIARY_NOT_ELIGIBLE")
+    assert run_one(line("C", date(2025, 3, 10), "100.00"), beneficiary=disabled, received_on=received).accepted
+
+
+def test_a_disability_starting_before_21_carries_the_cover_on_and_one_starting_later_leaves_a_gap() -> None:
+    """Born 2004-07-16: 21 on 2025-07-16. Disabled from 2025-06-01 the cover has no end; from 2025-09-01 it
+    ends on the 21st birthday and starts again on 1 September."""
+    early = child(date(2004, 7, 16), disabled_from=date(2025, 6, 1))
+    late = child(date(2004, 7, 16), disabled_from=date(2025, 9, 1))
+
+    assert eligibility(early, date(2025, 5, 1), REFERENCE) == Eligibility(True, "CHILD_UNDER_21", None)
+    assert eligibility(late, date(2025, 5, 1), REFERENCE) == Eligibility(True, "CHILD_UNDER_21", date(2025, 7, 16))
+    assert eligibility(late, date(2025, 8, 1), REFERENCE) == Eligibility(False, "CHILD_OVER_AGE", None)
+    assert eligibility(late, date(2025, 9, 1), REFERENCE) == Eligibility(True, "CHILD_DISABLED", None)
 
 
 def test_eligibility_of_a_child_over_age_is_refused() -> None:

@@ -178,7 +178,7 @@ def test_the_loader_reads_a_beneficiary_as_the_members_app_does():
 
     member = b.member()
     child = Beneficiary.objects.create(member=member, relation="child", first_name="Sara", last_name="L",
-                                       birth_date=date(2003, 2, 1), sex="F", disabled=False)
+                                       birth_date=date(2003, 2, 1), sex="F")
     StudentPeriod.objects.create(beneficiary=child, start=date(2024, 9, 1), end=date(2025, 6, 30))
     StudentPeriod.objects.create(beneficiary=child, start=date(2023, 9, 1), end=date(2024, 6, 30))
 

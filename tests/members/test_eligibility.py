@@ -73,7 +73,7 @@ def test_cover_under_21_running_into_a_student_period_ends_when_the_studies_end(
 
 
 def test_a_disabled_child_is_eligible_at_any_age():
-    child = BeneficiaryFactory(birth_date=date(1990, 1, 1), disabled=True)
+    child = BeneficiaryFactory(birth_date=date(1990, 1, 1), disabled_from=date(1990, 1, 1))
     result = check(child, date(2026, 11, 23))
     assert result.eligible and result.reason_code == "CHILD_DISABLED" and result.ends_on is None
 
@@ -99,7 +99,7 @@ def test_the_age_limit_comes_from_the_dated_rule_parameters():
 
 
 def test_beneficiary_facts_carry_every_student_period():
-    child = BeneficiaryFactory(birth_date=BORN, disabled=False)
+    child = BeneficiaryFactory(birth_date=BORN)
     StudentPeriodFactory(beneficiary=child, start=date(2026, 9, 1), end=date(2027, 7, 31))
     StudentPeriodFactory(beneficiary=child, start=date(2027, 9, 1), end=date(2028, 7, 31))
     facts = beneficiary_facts(child)

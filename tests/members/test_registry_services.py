@@ -128,7 +128,8 @@ def test_a_spouse_with_a_marriage_end_and_a_disabled_student_child_get_their_eli
                                       marriage_start=date(2005, 7, 1))
     services.beneficiary_update(by=agent, beneficiary=spouse, marriage_end=date(2024, 6, 30))
     services.beneficiary_add(by=agent, member=member, relation="child", first_name="Yasmine",
-                                     last_name="Alaoui", birth_date=date(2000, 9, 1), sex="F", disabled=True)
+                                     last_name="Alaoui", birth_date=date(2000, 9, 1), sex="F",
+                             disabled_from=date(2019, 5, 1))
     student = services.beneficiary_add(by=agent, member=member, relation="child", first_name="Sara",
                                        last_name="Alaoui", birth_date=date(2003, 1, 1), sex="F")
     services.student_period_add(by=agent, beneficiary=student, start=date(2024, 9, 1), end=date(2025, 7, 31))
@@ -248,3 +249,37 @@ def test_a_cin_saved_by_another_desk_after_the_checks_is_refused_cleanly_not_wit
         _register(agent, cin=first.cin)
     assert excinfo.value.code == "unique"
     assert Member.objects.filter(cin=first.cin).count() == 1
+
+
+@pytest.mark.parametrize(("relation", "disabled_from", "code"), [
+    ("child", date(2009, 12, 31), "disabled_from"),  # before the birth
+    ("child", date(2099, 1, 1), "disabled_from"),  # in the future
+    ("spouse", date(2020, 1, 1), "not_a_child"),
+])
+def test_a_disability_starts_on_a_possible_day_and_only_a_child_has_one(agent, relation, disabled_from, code):
+    member = _register(agent)
+    with pytest.raises(ValidationError) as error:
+        services.beneficiary_add(by=agent, member=member, relation=relation, first_name="Sara", last_name="Alaoui",
+                                 birth_date=date(2010, 1, 1), sex="F", disabled_from=disabled_from)
+    assert [e.code for e in error.value.error_dict["disabled_from"]] == [code]
+    assert not Beneficiary.objects.filter(first_name="Sara").exists()
+
+
+def test_the_data_migration_takes_the_day_the_flag_was_set_when_the_history_tells():
+    """members 0005: the flag switched on after a row without it dates the disability; a flag there from the
+    first row tells nothing (the birth date is used)."""
+    from datetime import datetime
+    from importlib import import_module
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    flag_set_on = import_module("members.migrations.0005_beneficiary_disabled_from")._flag_set_on
+    casablanca = ZoneInfo("Africa/Casablanca")
+
+    def row(disabled: bool, day: int, hour: int = 12):
+        return SimpleNamespace(disabled=disabled, history_date=datetime(2025, 3, day, hour, tzinfo=casablanca))
+
+    assert flag_set_on([row(False, 1), row(True, 10), row(True, 12)]) == date(2025, 3, 10)
+    assert flag_set_on([row(True, 1), row(True, 10)]) is None
+    assert flag_set_on([row(False, 1), row(True, 5), row(False, 7), row(True, 9, hour=0)]) == date(2025, 3, 9)
+    assert flag_set_on([]) is None

@@ -167,7 +167,7 @@ def test_a_spouse_is_covered_while_married_and_not_after_the_divorce():
 
 
 def test_a_disabled_child_is_covered_at_any_age_and_a_death_before_affiliation_is_not():
-    disabled = Deceased(relation="child", birth_date=date(1980, 1, 1), disabled=True)
+    disabled = Deceased(relation="child", birth_date=date(1980, 1, 1), disabled_from=date(1980, 1, 1))
 
     assert _decide(CHILD_DEATH, date(2025, 3, 1), date(2025, 4, 1), affiliations=ACTIVE,
                    deceased=disabled).amount == D("1500.00")
