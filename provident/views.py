@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from claims.views.common import desk_required, member_required
-from members.models import Member, User
-from units.scoping import is_desk_staff, units_for
+from members.models import Member
+from units.scoping import units_for
 
-from .access import provident_scan_access_record
+from .access import provident_scan_download
 from .forms import DecisionForm, DeskRequestForm, DocumentForm, HeirFormSet, RequestForm, heirs_from
 from .letter import decision_pdf, has_letter, request_from_token, verification_token
-from .models import DocumentKind, ProvidentDocument, ProvidentRequest, RequestChannel
+from .models import DocumentKind, ProvidentRequest, RequestChannel
 from .reasons import REASON_MESSAGES
 from .selectors import request_page, requests_for_member, requests_for_staff
 from .services.intake import document_add, missing_documents, request_create
@@ -246,28 +246,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A scan, to the member whose request it is or to staff who may reach the request. Staff reads go to the
-    health-data access log (claims.HealthDataAccess) before the bytes leave."""
-    user = cast(User, request.user)
-    documents = ProvidentDocument.objects.none()
-    member = Member.objects.filter(user=user).first()
-    if member is not None:
-        documents = ProvidentDocument.objects.filter(request__member=member)
-    if is_desk_staff(user):
-        documents = documents | ProvidentDocument.objects.filter(
-            request__in=requests_for_staff(user=user).values("pk"))
-    document = get_object_or_404(documents.select_related("request__member"), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("scan missing from storage") from error
-    provident_scan_access_record(request=request, document=document)
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """A scan, to the member whose request it is or to staff who may reach the request (provident.access: the
+    same path as the API's). Staff reads go to the health-data access log before the bytes leave."""
+    return provident_scan_download(request=request, pk=pk)
 
 
 

@@ -1,8 +1,9 @@
 """/api/v1/provident-requests/ (desk staff and liquidators) and /api/v1/me/provident-requests/ (the member's
-own): list, read line by line, create, add scans, and the second liquidator's decision."""
+own): list, read line by line, create, add and download scans, and the second liquidator's decision."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,8 @@ from members.api.permissions import ApiViewMixin, IsDeskStaff, IsMember, member_
 from members.models import Beneficiary, Member
 from units.scoping import units_for
 
-from ..models import RequestChannel
+from ..access import provident_scan_download
+from ..models import ProvidentDocument, RequestChannel
 from ..selectors import request_page, requests_for_member, requests_for_staff
 from ..services.intake import HeirInput, document_add, request_create
 from ..services.review import provident_approve, provident_reject, user_can_decide
@@ -28,6 +30,8 @@ from .serializers import (
     ProvidentRequestSerializer,
     RequestCreateSerializer,
 )
+
+SCAN_RESPONSES = {(200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/jpeg", "image/png")}
 
 
 class CanReview(BasePermission):
@@ -77,6 +81,16 @@ class _Base(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,  # t
         document = document_add(request=found, by=request.user, kind=data.validated_data["kind"],
                                 upload=data.validated_data["scan"], heir=heir)
         return Response(ProvidentDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=SCAN_RESPONSES,
+                   description="A scan of the request (its id in `documents`), as uploaded, as a download. The "
+                               "same readers as the pages: a staff read is written to the health-data access log "
+                               "(a member reading his own is not); 404 for anyone else.")
+    @action(detail=True, methods=["get"], url_path="documents/<int:document_id>", url_name="document-download")
+    def document_download(self, request, pk=None, document_id=None):
+        found = self.get_object()
+        return provident_scan_download(request=request, pk=document_id,
+                                       documents=ProvidentDocument.objects.filter(request_id=found.pk))
 
 
 @extend_schema(tags=["provident"])

@@ -105,7 +105,7 @@ MATRIX = [
     ("post", "/api/v1/members/", "NEW_MEMBER", REGISTRY_CREATE),
     ("patch", "/api/v1/members/{member}/", {"phone": "0612345678"}, REGISTRY_WRITE),
     ("post", "/api/v1/members/{member}/beneficiaries/", "NEW_CHILD", REGISTRY_CREATE),
-    ("patch", "/api/v1/members/{member}/beneficiaries/{child}/", {"disabled": True}, REGISTRY_WRITE),
+    ("patch", "/api/v1/members/{member}/beneficiaries/{child}/", {"disabled_from": "2020-01-01"}, REGISTRY_WRITE),
     ("post", "/api/v1/members/{member}/beneficiaries/{child}/student-periods/",
      {"start": "2030-09-01", "end": "2031-07-31"}, REGISTRY_CREATE),
     ("delete", "/api/v1/members/{member}/beneficiaries/{child}/student-periods/{student_period}/", None,
@@ -114,6 +114,9 @@ MATRIX = [
     ("get", "/api/v1/me/provident-requests/{provident}/", None, MEMBER_OWN),
     ("get", "/api/v1/provident-requests/", None, ANY_STAFF),
     ("get", "/api/v1/provident-requests/{provident}/", None, UNIT_SCOPED),
+    # a scan: the same readers as the page (the member's own, the staff who reach the request)
+    ("get", "/api/v1/me/provident-requests/{provident}/documents/{provident_document}/", None, MEMBER_OWN),
+    ("get", "/api/v1/provident-requests/{provident}/documents/{provident_document}/", None, UNIT_SCOPED),
     ("post", "/api/v1/provident-requests/{provident}/approve/", {}, _row(401, 403, 403, 403, 403, 200, 200)),
     ("get", "/api/v1/me/membership-requests/", None, MEMBERS_ONLY),
     ("get", "/api/v1/me/membership-requests/{membership_request}/", None, MEMBER_OWN),
@@ -181,6 +184,18 @@ def _partners(cast) -> tuple[dict, dict]:
                    "provider_invoice": chu.invoices.get().pk}
 
 
+def _provident_scan(request_id: int) -> int:
+    from django.core.files.base import ContentFile
+
+    from provident.models import ProvidentDocument
+    from tests.claims.factories import pdf_bytes
+
+    document = ProvidentDocument(request_id=request_id, kind="retirement_decision", original_name="decision.pdf",
+                                 content_type="application/pdf", size=10, sha256="0" * 64)
+    document.file.save("decision.pdf", ContentFile(pdf_bytes()), save=True)
+    return document.pk
+
+
 def _membership_request(side) -> int:
     """Member A asked (at unit X's desk) to add a newborn, with the birth certificate: waiting for a decision."""
     from django.utils import timezone
@@ -214,6 +229,7 @@ def test_each_role_gets_the_expected_status_on_each_endpoint(cast, role):
     objects["provident"] = ProvidentRequest.objects.create(
         member=x.member, benefit="RETIREMENT", event_date=today, received_on=today, channel="front_desk",
         unit=x.unit, status="in_review", amount="15000.00").pk
+    objects["provident_document"] = _provident_scan(objects["provident"])
     objects |= _partners(cast)[1]
     objects["membership_request"] = _membership_request(x)
     mine = x.member.beneficiaries.get(relation="member").pk
