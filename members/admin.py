@@ -1,6 +1,7 @@
 from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -77,6 +78,8 @@ class MemberAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user",)
     inlines = [AffiliationInline, BeneficiaryInline]
     history_list_display = ("iban", "phone", "address")
+    # The member's page of history also lists his beneficiaries', periods' and requests' (memberships.selectors).
+    object_history_template = "admin/members/member/registry_history.html"
     # A bank account changes only through a change request validated by a second staff account.
     readonly_fields = ("created_at", "iban")
     show_full_result_count = False
@@ -84,6 +87,13 @@ class MemberAdmin(SimpleHistoryAdmin):
     @admin.display(boolean=True, description=_("web account"))
     def has_account(self, member: Member) -> bool:
         return member.user_id is not None
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
+        from memberships.selectors import member_history
+
+        member = Member.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
+        history = member_history(member=member) if member is not None else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "registry_history": history})
 
 
 class StudentPeriodInline(admin.TabularInline):

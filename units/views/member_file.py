@@ -1,5 +1,6 @@
 """The desk's member file: coverage (the member space's own selector), administrative data updated by the agent,
-change requests recorded and validated by a second agent, the member's files, agreements and attestation."""
+change requests recorded and validated by a second agent, the member's files, agreements and attestation, and his
+registry history (who changed what and why, the decisions on his requests)."""
 
 from typing import cast
 
@@ -20,11 +21,13 @@ from members.identifiers import normalize_iban
 from members.models import ChangeRequest, ChangeStatus, Member, User
 from members.selectors import member_overview
 from members.services import attestation_issue, member_update
+from memberships.selectors import member_history
 
 from ..forms_desk import DecisionForm, MemberDataForm, spread_errors
 from .common import role_permission_required
 
 DATA_FIELDS = ("address", "phone", "email", "employer", "grade", "iban")
+HISTORY_ROWS = 30  # the latest; the admin's member history shows them all
 
 
 def _staff(request: HttpRequest) -> User:
@@ -45,6 +48,7 @@ def _context(request: HttpRequest, member: Member, form: MemberDataForm) -> dict
         .order_by("-received_on", "-id")[:20],
         "agreements": PriorAgreement.objects.filter(beneficiary__member=member).select_related("beneficiary")
         .prefetch_related("acts").order_by("-requested_at")[:20],
+        "registry_history": member_history(member=member)[:HISTORY_ROWS],
     }
 
 
