@@ -34,8 +34,8 @@ def periodic_liquidation_sweep(older_than_seconds: int | None = None) -> int:
     """Queues again what was left behind (lost messages, workers that died mid-file)."""
     from datetime import timedelta
 
-    kwargs = {} if older_than_seconds is None else {"older_than": timedelta(seconds=older_than_seconds)}
-    ids = liquidation.liquidation_sweep(**kwargs)
+    ids = (liquidation.liquidation_sweep() if older_than_seconds is None
+           else liquidation.liquidation_sweep(older_than=timedelta(seconds=older_than_seconds)))
 
     def queue() -> None:
         for claim_id in ids:

@@ -23,7 +23,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     email, sms = delivery_channels(user=request.user)
     return render(request, "notices/list.html", {
         "page": page, "rows": rows, "form": DeliveryChoiceForm(initial={"email": email, "sms": sms}),
-        "has_unread": any(row["notice"].read_at is None for row in rows),
+        "has_unread": any(notice.read_at is None for notice in page.object_list),
     })
 
 

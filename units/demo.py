@@ -196,11 +196,11 @@ def seed_desk() -> dict[str, int]:
                     continue
                 member = walk_ins[index % len(walk_ins)]
                 beneficiary = member.beneficiaries.all()[0]
-                past = slot.start < now
+                is_past = slot.start < now
                 appointments.append(Appointment(
                     slot=slot, member=member, beneficiary=beneficiary, booked_by=agent,
                     status=(rng.choice([AppointmentStatus.ATTENDED, AppointmentStatus.ATTENDED,
-                                        AppointmentStatus.NO_SHOW]) if past else AppointmentStatus.BOOKED)))
+                                        AppointmentStatus.NO_SHOW]) if is_past else AppointmentStatus.BOOKED)))
             online = [m for m in members if m.user_id is not None and (m.home_unit_id == unit.pk)]
             taken = {a.slot_id for a in appointments}
             past = [s for s in slots if s.start < now and s.pk not in taken]

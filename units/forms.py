@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,8 +7,14 @@ from members.models import Mutual
 
 from .models import RequestType, Service
 
+if TYPE_CHECKING:
+    from claims.models import PriorAgreement
+    from members.models import Beneficiary
+
 
 class BootstrapMixin:
+    fields: dict[str, forms.Field]  # a Django form's, mixed into one
+
     def style_fields(self) -> None:
         for field in self.fields.values():
             widget = field.widget
@@ -16,6 +24,13 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """The form's choice field `name`, typed as one (its queryset is set per request)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -40,7 +55,7 @@ class VisitorForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, unit=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if unit is not None:
-            self.fields["oriented_to"].queryset = unit.services.all()
+            _choices(self, "oriented_to").queryset = unit.services.all()
         self.style_fields()
 
 
@@ -56,16 +71,17 @@ class VisitUpdateForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, unit=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if unit is not None:
-            self.fields["oriented_to"].queryset = unit.services.all()
+            _choices(self, "oriented_to").queryset = unit.services.all()
         self.style_fields()
 
 
 class LabOrderForm(BootstrapMixin, forms.Form):
-    beneficiary = forms.ModelChoiceField(label=_("Beneficiary"), queryset=None)
+    beneficiary: "forms.ModelChoiceField[Beneficiary]" = forms.ModelChoiceField(label=_("Beneficiary"),
+                                                                              queryset=None)
     practitioner_name = forms.CharField(label=_("Practitioner"), max_length=200)
     price = forms.DecimalField(label=_("Price billed (MAD)"), min_value=0.01, max_digits=10, decimal_places=2)
-    prior_agreement = forms.ModelChoiceField(label=_("Prior agreement"), queryset=None, required=False,
-                                             empty_label=_("None"))
+    prior_agreement: "forms.ModelChoiceField[PriorAgreement]" = forms.ModelChoiceField(
+        label=_("Prior agreement"), queryset=None, required=False, empty_label=_("None"))
     impression_on = forms.DateField(label=_("Impression taken on"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -73,7 +89,7 @@ class LabOrderForm(BootstrapMixin, forms.Form):
         from claims.models import PriorAgreement
 
         super().__init__(*args, **kwargs)
-        self.fields["beneficiary"].queryset = member.beneficiaries.all()
-        self.fields["prior_agreement"].queryset = PriorAgreement.objects.filter(
+        _choices(self, "beneficiary").queryset = member.beneficiaries.all()
+        _choices(self, "prior_agreement").queryset = PriorAgreement.objects.filter(
             beneficiary__member=member, acts__code="PAD").distinct()
         self.style_fields()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -175,11 +176,17 @@ class Visit(models.Model):
 
     @property
     def visitor_display(self) -> str:
-        if self.beneficiary_id:
+        if self.beneficiary is not None:
             return self.beneficiary.full_name
-        if self.member_id:
+        if self.member is not None:
             return self.member.full_name
         return self.visitor_name
+
+    @property
+    def wait_minutes(self) -> int:
+        """Minutes waited from arrival until served, or until now while the visitor still waits."""
+        until = self.served_at or timezone.now()
+        return max(0, int((until - self.arrived_at).total_seconds() // 60))
 
     def request_labels(self) -> list[str]:
         labels = dict(RequestType.choices)
@@ -315,7 +322,7 @@ class LabOrder(models.Model):
 
     @property
     def stage_index(self) -> int:
-        return LAB_STAGE_ORDER.index(self.stage)
+        return LAB_STAGE_ORDER.index(LabStage(self.stage))
 
 
 class AgreementDocument(models.Model):

@@ -38,10 +38,12 @@ from .scoping import units_for
 def localized_name(obj, language: str | None = None) -> str:
     """`name_ar` in Arabic, `name_en` in English when the object has one, else `name_fr`."""
     language = (language or translation.get_language() or "fr")[:2]
-    if language == "ar" and getattr(obj, "name_ar", ""):
-        return obj.name_ar
-    if language == "en" and getattr(obj, "name_en", ""):
-        return obj.name_en
+    name_ar: str = getattr(obj, "name_ar", None) or ""
+    name_en: str = getattr(obj, "name_en", None) or ""
+    if language == "ar" and name_ar:
+        return name_ar
+    if language == "en" and name_en:
+        return name_en
     return obj.name_fr
 
 

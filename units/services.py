@@ -3,6 +3,7 @@
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Beneficiary, Member, Mutual
 from notices import messages as notices_messages
 from notices.services import notice_create
+
+if TYPE_CHECKING:
+    from claims.models import ClaimFile
 
 from .models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -43,7 +47,7 @@ def visit_create(*, unit: ServiceUnit, by, member: Member | None = None, benefic
     """Reception: a visitor arrives. Either an identified member (and beneficiary) or a name to call them by."""
     if beneficiary is not None and member is None:
         member = beneficiary.member
-    if beneficiary is not None and beneficiary.member_id != member.pk:
+    if beneficiary is not None and member is not None and beneficiary.member_id != member.pk:
         raise ValidationError(_("This beneficiary does not belong to this member."))
     if member is None and not visitor_name.strip():
         raise ValidationError(_("Identify the member or write the visitor's name."))
@@ -213,7 +217,7 @@ def appointment_send_reminders(*, today: date | None = None) -> int:
         member = appointment.member
         if not member.email:
             continue
-        language = (member.user.language if member.user_id and member.user.language else "fr")
+        language = (member.user.language if member.user is not None and member.user.language else "fr")
         with translation.override(language):
             from .selectors import localized_name
 
@@ -264,13 +268,13 @@ def lab_order_advance(*, lab_order: LabOrder, by, on: date | None = None) -> Lab
 
     On delivery the claim file for the act PAD is created, received at the unit, and queued for liquidation."""
     lab_order = LabOrder.objects.select_for_update().get(pk=lab_order.pk)
-    index = LAB_STAGE_ORDER.index(lab_order.stage)
+    index = LAB_STAGE_ORDER.index(LabStage(lab_order.stage))
     if index + 1 >= len(LAB_STAGE_ORDER):
         raise LabOrderError(gettext("This order has already been delivered."))
     on = on or timezone.localdate()
     next_stage = LAB_STAGE_ORDER[index + 1]
     previous_date = lab_order.try_in_on if lab_order.stage == LabStage.TRY_IN else lab_order.impression_on
-    if on < previous_date:
+    if previous_date is not None and on < previous_date:
         raise LabOrderError(gettext("A stage cannot be dated before the previous one."))
     lab_order.stage = next_stage
     if next_stage == LabStage.TRY_IN:
@@ -282,58 +286,21 @@ def lab_order_advance(*, lab_order: LabOrder, by, on: date | None = None) -> Lab
     return lab_order
 
 
-def _pad_claim_create(*, lab_order: LabOrder, by):
+def _pad_claim_create(*, lab_order: LabOrder, by) -> "ClaimFile":
     """The claim file of a delivered denture: one PAD line at the price billed, received at the unit on the
     delivery date. Goes through the intake service (eligibility checks, forwarding of a sister mutual's file,
     liquidation queued on commit); the idempotency key makes a replay return the same file."""
-    try:
-        from claims.services.intake import LineData, claim_register_at_desk
-    except ImportError:
-        return _pad_claim_create_directly(lab_order=lab_order, by=by)
-    line = LineData(act_code="PAD", care_date=lab_order.delivered_on, quantity=1, billed_amount=lab_order.price,
-                    prior_agreement_ref=lab_order.prior_agreement.reference if lab_order.prior_agreement_id else "")
+    from claims.services.intake import LineData, claim_register_at_desk
+
+    delivered_on = lab_order.delivered_on
+    assert delivered_on is not None  # set by lab_order_advance before the file is made
+    agreement = lab_order.prior_agreement
+    line = LineData(act_code="PAD", care_date=delivered_on, quantity=1, billed_amount=lab_order.price,
+                    prior_agreement_ref=agreement.reference if agreement is not None else "")
     try:
         return claim_register_at_desk(
             member=lab_order.member, beneficiary=lab_order.beneficiary, unit=lab_order.unit, by=by,
-            received_on=lab_order.delivered_on, lines=[line], sector="public",
+            received_on=delivered_on, lines=[line], sector="public",
             provider_name=lab_order.practitioner_name, idempotency_key=f"lab-order-{lab_order.pk}")
     except ValidationError as error:
         raise LabOrderError(" ".join(error.messages)) from error
-
-
-def _pad_claim_create_directly(*, lab_order: LabOrder, by):
-    from claims.models import Channel, ClaimFile, ClaimLine, Sector
-    from claims.status import claim_set_status
-
-    try:
-        from claims.models.files import tracking_code_new
-    except ImportError:  # pragma: no cover - the intake engineer's generator
-        import secrets
-
-        def tracking_code_new() -> str:
-            return "".join(secrets.choice("ABCDEFGHJKMNPQRSTVWXYZ0123456789") for _ in range(10))
-
-    claim = ClaimFile.objects.create(
-        tracking_code=tracking_code_new(), member_id=lab_order.member_id, beneficiary_id=lab_order.beneficiary_id,
-        channel=Channel.FRONT_DESK, unit_id=lab_order.unit_id, provider_name=lab_order.practitioner_name,
-        sector=Sector.PUBLIC, received_on=lab_order.delivered_on, created_by=by, total_billed=lab_order.price,
-        idempotency_key=f"lab-order-{lab_order.pk}",
-    )
-    ClaimLine.objects.create(
-        claim=claim, position=1, act_id="PAD", care_date=lab_order.delivered_on, quantity=1,
-        billed_amount=lab_order.price,
-        prior_agreement_ref=lab_order.prior_agreement.reference if lab_order.prior_agreement_id else "",
-    )
-    claim_set_status(claim=claim, to_status="received", by=by,
-                     reason=gettext("Removable denture delivered by the unit's lab (order %(id)s).")
-                     % {"id": lab_order.pk}, reason_code="DENTURE_DELIVERED", reason_params={"order": lab_order.pk})
-    _queue_liquidation(claim.pk)
-    return claim
-
-
-def _queue_liquidation(claim_id: int) -> None:
-    try:
-        from claims.tasks import liquidate_claim
-    except ImportError:
-        return
-    transaction.on_commit(lambda: liquidate_claim.delay(claim_id))

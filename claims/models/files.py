@@ -248,6 +248,13 @@ class ClaimLine(models.Model):
     def __str__(self) -> str:
         return f"{self.claim_id}#{self.position} {self.act_id}"
 
+    @property
+    def reason_texts(self) -> list[str]:
+        """The liquidator's reading of the line's reason codes, in the active language."""
+        from claims.reason_messages import REASON_MESSAGES
+
+        return [str(REASON_MESSAGES.get(code, code)) for code in self.reason_codes or ()]
+
 
 class DocumentKind(models.TextChoices):
     CARE_SHEET = "care_sheet", _("Care sheet")

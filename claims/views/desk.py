@@ -99,7 +99,8 @@ def desk_register(request: HttpRequest) -> HttpResponse:
         form = DeskClaimForm(request.POST, beneficiaries=beneficiaries, units=units)
         if form.is_valid() and lines.is_valid():
             data = form.cleaned_data
-            beneficiary = next((b.beneficiary for b in beneficiaries if b.beneficiary.pk == data["beneficiary"]), None)
+            # the form offers only these beneficiaries
+            beneficiary = next(b.beneficiary for b in beneficiaries if b.beneficiary.pk == data["beneficiary"])
             unit = next(u for u in units if u.pk == data["unit"])
             try:
                 claim = intake.claim_register_at_desk(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import ClaimFile, ClaimStatus, PaymentBatch
-from ..reason_messages import REASON_MESSAGES
 from ..services.access_log import health_access_logged
 from ..services.payments import (
     BatchStateError,
@@ -39,8 +38,6 @@ def _in_review(pk: int) -> ClaimFile:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _in_review(pk)
     lines = list(claim.lines.order_by("position"))
-    for line in lines:
-        line.reason_texts = [str(REASON_MESSAGES.get(code, code)) for code in line.reason_codes or ()]
     return render(request, "claims/review/detail.html", {
         "claim": claim, "lines": lines, "changes": claim.status_changes.all(),
         "attachments": list(claim.attachments.all()),

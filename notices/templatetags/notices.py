@@ -11,6 +11,6 @@ def notices_nav_item(context) -> dict:
     """The menu entry with the unread count (one COUNT query, only for signed-in accounts)."""
     request: HttpRequest | None = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None or user is None or not user.is_authenticated:
         return {"show": False}
     return {"show": True, "count": notices_unread_count(user=user), "path": request.path}

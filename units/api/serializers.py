@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from claims.models import PriorAgreement
+from claims.models import ClaimFile, PriorAgreement
 from members.models import Beneficiary, Member, Mutual
 from units.models import (
     Appointment,
@@ -50,8 +50,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class SlotSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit: "serializers.SlugRelatedField[ServiceUnit]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service: "serializers.SlugRelatedField[Service]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
     places_left = serializers.SerializerMethodField()
 
     class Meta:
@@ -114,9 +114,11 @@ class AppointmentMarkSerializer(serializers.Serializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    oriented_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    visitor_mutual = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit: "serializers.SlugRelatedField[ServiceUnit]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    oriented_to: "serializers.SlugRelatedField[Service]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True)
+    visitor_mutual: "serializers.SlugRelatedField[Mutual]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True)
     request_types = serializers.ListField(child=serializers.ChoiceField(choices=RequestType.choices))
 
     class Meta:
@@ -161,10 +163,11 @@ class VisitReopenSerializer(serializers.Serializer):
 
 
 class LabOrderSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    prior_agreement = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
-    claim = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
-                                               help_text="The PAD claim file created on delivery.")
+    unit: "serializers.SlugRelatedField[ServiceUnit]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    prior_agreement: "serializers.SlugRelatedField[PriorAgreement]" = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True)
+    claim: "serializers.PrimaryKeyRelatedField[ClaimFile]" = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The PAD claim file created on delivery.")
 
     class Meta:
         model = LabOrder

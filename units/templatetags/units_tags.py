@@ -49,6 +49,7 @@ def local_person(person) -> str:
     """A member's or beneficiary's name, in Arabic letters in Arabic when recorded."""
     from django.utils import translation
 
-    if (translation.get_language() or "")[:2] == "ar" and getattr(person, "first_name_ar", ""):
+    first_name_ar: str = getattr(person, "first_name_ar", None) or ""
+    if (translation.get_language() or "")[:2] == "ar" and first_name_ar:
         return f"{person.first_name_ar} {person.last_name_ar}".strip()
     return f"{person.first_name} {person.last_name}"

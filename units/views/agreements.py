@@ -13,6 +13,7 @@ from claims.models import Act, PriorAgreement
 from members.models import Member
 
 from ..forms_desk import AgreementRequestForm, spread_errors
+from ..http import DeskRequest
 from ..models import AgreementDocument, LabOrder
 from ..scoping import is_network_staff, units_for
 from ..selectors import localized_name
@@ -31,7 +32,7 @@ def agreements_for(user) -> QuerySet[PriorAgreement]:
 
 
 @role_permission_required("claims.add_prioragreement")
-def agreement_new(request: HttpRequest) -> HttpResponse:
+def agreement_new(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     member_id = request.GET.get("member", "")
     if not member_id.isdigit():

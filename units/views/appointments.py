@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from members.models import Beneficiary, Member
 from members.selectors import RELATION_ORDER
 
 from .. import services
+from ..http import DeskRequest
 from ..models import AppointmentStatus, Service
 from ..selectors import (
     appointments_for,
@@ -35,7 +36,7 @@ def _booking_context(unit, member: Member, service_code: str | None) -> dict:
 
 
 @role_permission_required("units.add_appointment")
-def booking_panel(request: HttpRequest) -> HttpResponse:
+def booking_panel(request: DeskRequest) -> HttpResponse:
     """The booking panel of the desk (htmx): the member's beneficiaries and the unit's free slots."""
     unit = current_unit(request)
     member = get_object_or_404(Member, pk=request.GET.get("member") or 0)
@@ -45,7 +46,7 @@ def booking_panel(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_permission_required("units.add_appointment")
-def booking_create(request: HttpRequest) -> HttpResponse:
+def booking_create(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     beneficiary = get_object_or_404(Beneficiary.objects.select_related("member"), pk=request.POST.get("beneficiary")
                                     or 0)
@@ -66,7 +67,7 @@ def booking_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_permission_required("units.view_appointment")
-def appointment_list(request: HttpRequest) -> HttpResponse:
+def appointment_list(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     start, _end = local_day_bounds(timezone.localdate())
     appointments = (appointments_for(request.user).filter(slot__unit=unit, slot__start__gte=start)
@@ -77,14 +78,14 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_permission_required("units.view_appointment")
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: DeskRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(appointments_for(request.user), pk=pk)
     return render(request, "units/appointment_detail.html", {"appointment": appointment})
 
 
 @require_POST
 @role_permission_required("units.change_appointment")
-def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def appointment_action(request: DeskRequest, pk: int, action: str) -> HttpResponse:
     appointment = get_object_or_404(appointments_for(request.user), pk=pk)
     try:
         if action == "cancel":
@@ -97,7 +98,7 @@ def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 
 @role_permission_required("units.view_appointment")
-def appointment_day_sheet(request: HttpRequest) -> HttpResponse:
+def appointment_day_sheet(request: DeskRequest) -> HttpResponse:
     """Printable: one practitioner's (or every practitioner's) slots and patients for a day."""
     unit = current_unit(request)
     try:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from ..http import DeskRequest
 from ..models import ServiceUnit
 from ..scoping import is_desk_staff, units_for
 
@@ -40,7 +41,7 @@ def role_permission_required(permission: str, *, write: str | None = None,
     return decorate
 
 
-def current_unit(request: HttpRequest) -> ServiceUnit:
+def current_unit(request: DeskRequest) -> ServiceUnit:
     """The unit the desk works for: ?unit=<code> (remembered in the session) among the user's units."""
     units = list(units_for(request.user).order_by("code"))
     if not units:
@@ -61,7 +62,7 @@ def reverse_or_none(name: str, **kwargs) -> str | None:
         return None
 
 
-def cover_confirm(request: HttpRequest, *, cover, action: str, label: str) -> HttpResponse:
+def cover_confirm(request: DeskRequest, *, cover, action: str, label: str) -> HttpResponse:
     """Asks the agent to confirm an action for a beneficiary not covered on its date, saying why (the form
     posts the same fields again with confirm_uncovered=1)."""
     from django.shortcuts import render

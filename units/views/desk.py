@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,21 +12,18 @@ from members.models import Beneficiary, Member
 
 from .. import services
 from ..forms import VisitorForm, VisitUpdateForm
+from ..http import DeskRequest
 from ..selectors import desk_member_search, visit_queue, visits_for
 from .common import current_unit, reverse_or_none, role_permission_required
 
 
-def _queue_context(request: HttpRequest, unit) -> dict:
+def _queue_context(request: DeskRequest, unit) -> dict:
     visits = list(visit_queue(unit=unit))
-    now = timezone.now()
-    for visit in visits:
-        until = visit.served_at or now
-        visit.wait_minutes = max(0, int((until - visit.arrived_at).total_seconds() // 60))
     return {"unit": unit, "visits": visits, "waiting": sum(1 for v in visits if v.status == "open")}
 
 
 @role_permission_required("units.view_visit")
-def desk_home(request: HttpRequest) -> HttpResponse:
+def desk_home(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     context = _queue_context(request, unit)
     context.update({"visitor_form": VisitorForm(unit=unit), "desk_units": request.desk_units})
@@ -35,14 +31,14 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_permission_required("units.view_visit")
-def desk_queue(request: HttpRequest) -> HttpResponse:
+def desk_queue(request: DeskRequest) -> HttpResponse:
     """The queue alone, polled by the desk page every few seconds."""
     unit = current_unit(request)
     return render(request, "units/partials/queue.html", _queue_context(request, unit))
 
 
 @role_permission_required("units.view_visit")
-def desk_search(request: HttpRequest) -> HttpResponse:
+def desk_search(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     query = request.GET.get("q", "")
     results = desk_member_search(query=query)
@@ -56,7 +52,7 @@ def desk_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_permission_required("units.add_visit")
-def visit_receive(request: HttpRequest) -> HttpResponse:
+def visit_receive(request: DeskRequest) -> HttpResponse:
     """Reception: an identified member (from the search) or a visitor typed in by name."""
     unit = current_unit(request)
     if request.POST.get("member"):
@@ -90,7 +86,7 @@ def visit_receive(request: HttpRequest) -> HttpResponse:
 
 
 @role_permission_required("units.view_visit", write="units.change_visit")
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: DeskRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(visits_for(request.user), pk=pk)
     form = VisitUpdateForm(request.POST or None, unit=visit.unit, initial={
         "request_types": visit.request_types, "oriented_to": visit.oriented_to, "outcome": visit.outcome,
@@ -109,7 +105,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_permission_required("units.change_visit")
-def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def visit_action(request: DeskRequest, pk: int, action: str) -> HttpResponse:
     visit = get_object_or_404(visits_for(request.user), pk=pk)
     if action == "serve":
         services.visit_serve(visit=visit, by=request.user)

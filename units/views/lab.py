@@ -1,7 +1,7 @@
 """Removable denture lab orders at the desk."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +11,14 @@ from members.models import Member
 
 from .. import services
 from ..forms import LabOrderForm
+from ..http import DeskRequest
 from ..models import LAB_STAGE_ORDER
 from ..selectors import beneficiary_cover_on, lab_orders_for
 from .common import cover_confirm, current_unit, role_permission_required
 
 
 @role_permission_required("units.view_laborder")
-def lab_order_list(request: HttpRequest) -> HttpResponse:
+def lab_order_list(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     orders = lab_orders_for(request.user).filter(unit=unit)[:200]
     return render(request, "units/lab_order_list.html",
@@ -25,7 +26,7 @@ def lab_order_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_permission_required("units.add_laborder")
-def lab_order_new(request: HttpRequest) -> HttpResponse:
+def lab_order_new(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
     member = get_object_or_404(Member, pk=request.GET.get("member") or request.POST.get("member") or 0)
     form = LabOrderForm(request.POST or None, member=member, initial={"impression_on": timezone.localdate()})
@@ -57,7 +58,7 @@ def order_url(order) -> str:
 
 
 @role_permission_required("units.view_laborder")
-def lab_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lab_order_detail(request: DeskRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(lab_orders_for(request.user), pk=pk)
     return render(request, "units/lab_order_detail.html", {
         "order": order, "stages": LAB_STAGE_ORDER, "today": timezone.localdate(),
@@ -66,7 +67,7 @@ def lab_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_permission_required("units.change_laborder")
-def lab_order_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def lab_order_advance(request: DeskRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(lab_orders_for(request.user), pk=pk)
     from datetime import date
 
