@@ -24,7 +24,7 @@ from ..selectors import (
     practitioners_of,
     slots_for,
 )
-from .common import cover_confirm, current_unit, role_permission_required
+from .common import cover_confirm, current_unit, id_param, role_permission_required
 
 
 def _booking_context(unit, member: Member, service_code: str | None) -> dict:
@@ -39,7 +39,7 @@ def _booking_context(unit, member: Member, service_code: str | None) -> dict:
 def booking_panel(request: DeskRequest) -> HttpResponse:
     """The booking panel of the desk (htmx): the member's beneficiaries and the unit's free slots."""
     unit = current_unit(request)
-    member = get_object_or_404(Member, pk=request.GET.get("member") or 0)
+    member = get_object_or_404(Member, pk=id_param(request.GET.get("member")))
     return render(request, "units/partials/booking_panel.html",
                   _booking_context(unit, member, request.GET.get("service")))
 
@@ -48,9 +48,9 @@ def booking_panel(request: DeskRequest) -> HttpResponse:
 @role_permission_required("units.add_appointment")
 def booking_create(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
-    beneficiary = get_object_or_404(Beneficiary.objects.select_related("member"), pk=request.POST.get("beneficiary")
-                                    or 0)
-    slot = get_object_or_404(slots_for(request.user), pk=request.POST.get("slot") or 0)
+    beneficiary = get_object_or_404(Beneficiary.objects.select_related("member"),
+                                    pk=id_param(request.POST.get("beneficiary")))
+    slot = get_object_or_404(slots_for(request.user), pk=id_param(request.POST.get("slot")))
     cover = beneficiary_cover_on(beneficiary=beneficiary, on=timezone.localtime(slot.start).date())
     if not cover.eligible and not request.POST.get("confirm_uncovered"):
         return cover_confirm(request, cover=cover, action=request.get_full_path(), label=_("Book all the same"))

@@ -14,6 +14,13 @@ from ..models import ServiceUnit
 from ..scoping import is_desk_staff, units_for
 
 
+def id_param(value: str | None) -> int:
+    """An id from a query or a form ("?member=12"): its number, or 0 (no row has it) for anything else, so that
+    get_object_or_404 answers 404 to "?member=abc" instead of the ValueError (500) the ORM raises on it."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and value.isascii() and len(value) <= 18 else 0
+
+
 def role_permission_required(permission: str, *, write: str | None = None,
                              outsiders: type[Exception] = PermissionDenied) -> Callable:
     """The permission of the role that needs the page (units/roles.py, held through the role's group): `permission`

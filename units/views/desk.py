@@ -14,7 +14,7 @@ from .. import services
 from ..forms import VisitorForm, VisitUpdateForm
 from ..http import DeskRequest
 from ..selectors import desk_member_search, visit_queue, visits_for
-from .common import current_unit, reverse_or_none, role_permission_required
+from .common import current_unit, id_param, reverse_or_none, role_permission_required
 
 
 def _queue_context(request: DeskRequest, unit) -> dict:
@@ -56,10 +56,10 @@ def visit_receive(request: DeskRequest) -> HttpResponse:
     """Reception: an identified member (from the search) or a visitor typed in by name."""
     unit = current_unit(request)
     if request.POST.get("member"):
-        member = get_object_or_404(Member, pk=request.POST["member"])
+        member = get_object_or_404(Member, pk=id_param(request.POST["member"]))
         beneficiary = None
         if request.POST.get("beneficiary"):
-            beneficiary = get_object_or_404(Beneficiary, pk=request.POST["beneficiary"], member=member)
+            beneficiary = get_object_or_404(Beneficiary, pk=id_param(request.POST["beneficiary"]), member=member)
         visit = services.visit_create(unit=unit, by=request.user, member=member, beneficiary=beneficiary,
                                       request_types=request.POST.getlist("request_types"))
     else:

@@ -14,7 +14,7 @@ from ..forms import LabOrderForm
 from ..http import DeskRequest
 from ..models import LAB_STAGE_ORDER
 from ..selectors import beneficiary_cover_on, lab_orders_for
-from .common import cover_confirm, current_unit, role_permission_required
+from .common import cover_confirm, current_unit, id_param, role_permission_required
 
 
 @role_permission_required("units.view_laborder")
@@ -28,7 +28,7 @@ def lab_order_list(request: DeskRequest) -> HttpResponse:
 @role_permission_required("units.add_laborder")
 def lab_order_new(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
-    member = get_object_or_404(Member, pk=request.GET.get("member") or request.POST.get("member") or 0)
+    member = get_object_or_404(Member, pk=id_param(request.GET.get("member") or request.POST.get("member")))
     form = LabOrderForm(request.POST or None, member=member, initial={"impression_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         cover = beneficiary_cover_on(beneficiary=form.cleaned_data["beneficiary"],

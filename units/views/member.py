@@ -13,6 +13,7 @@ from members.selectors import member_for_user
 from .. import services
 from ..models import AppointmentStatus, LabOrder, ServiceUnit, Slot
 from ..selectors import free_slots, member_appointments
+from .common import id_param
 
 
 def _member(request: HttpRequest):
@@ -40,8 +41,8 @@ def my_booking(request: HttpRequest) -> HttpResponse:
     service = next((s for s in services_offered if s.code == (request.GET.get("service") or request.POST.get(
         "service"))), services_offered[0] if services_offered else None)
     if request.method == "POST":
-        beneficiary = get_object_or_404(member.beneficiaries, pk=request.POST.get("beneficiary") or 0)
-        slot = get_object_or_404(Slot.objects.filter(unit=unit, service=service), pk=request.POST.get("slot") or 0)
+        beneficiary = get_object_or_404(member.beneficiaries, pk=id_param(request.POST.get("beneficiary")))
+        slot = get_object_or_404(Slot.objects.filter(unit=unit, service=service), pk=id_param(request.POST.get("slot")))
         try:
             services.appointment_book(slot=slot, beneficiary=beneficiary, by=request.user)
         except services.BookingError as error:
@@ -77,7 +78,7 @@ def my_appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                                     pk=pk, status=AppointmentStatus.BOOKED)
     unit, service = appointment.slot.unit, appointment.slot.service
     if request.method == "POST":
-        slot = get_object_or_404(unit.slots.filter(service=service), pk=request.POST.get("slot") or 0)
+        slot = get_object_or_404(unit.slots.filter(service=service), pk=id_param(request.POST.get("slot")))
         try:
             services.appointment_reschedule(appointment=appointment, slot=slot, by=request.user)
         except services.BookingError as error:
