@@ -64,6 +64,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     member = request.member
     today = timezone.localdate()
     form = None
+    date_error = ""
     if request.method == "POST":
         form = NewClaimForm(request.POST)
         if form.is_valid():
@@ -84,12 +85,18 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     else:
         date_form = CareDateForm(request.GET or None)
         care_on = date_form.cleaned_data["care_on"] if date_form.is_valid() else today
+        # Said, not silently replaced by today (a typed date the browser let through, an edited address).
+        if date_form.is_bound and not date_form.is_valid():
+            date_error = date_form.errors["care_on"][0]
+        elif care_on > today:
+            date_error = _("The care date cannot be in the future.")
     care_on = care_on if isinstance(care_on, date) and care_on <= today else today
     if form is None:
         form = NewClaimForm(initial={"care_on": care_on, "idempotency_key": new_idempotency_key()})
     choices = beneficiaries_with_eligibility(member=member, on=care_on)
     return render(request, "claims/member/new.html", {
-        "form": form, "care_on": care_on, "today": today, "eligible": [c for c in choices if c.eligible],
+        "form": form, "care_on": care_on, "today": today, "date_error": date_error,
+        "eligible": [c for c in choices if c.eligible],
         "not_eligible": [c for c in choices if not c.eligible],
     })
 
