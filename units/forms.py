@@ -33,11 +33,22 @@ def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return field
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Service) -> str:
+class LocalNameChoiceField(forms.ModelChoiceField):
+    """Services and mutuals named in the reader's language (their Arabic name in Arabic), not by __str__."""
+
+    def label_from_instance(self, obj) -> str:
         from .selectors import localized_name
 
         return localized_name(obj)
+
+
+class BeneficiaryChoiceField(forms.ModelChoiceField):
+    """A beneficiary as the pages name one: in Arabic letters in Arabic when recorded, with the relation."""
+
+    def label_from_instance(self, obj) -> str:
+        from members.templatetags.people import person, relation
+
+        return f"{person(obj)} ({relation(obj)})"
 
 
 class VisitorForm(BootstrapMixin, forms.Form):
@@ -45,12 +56,12 @@ class VisitorForm(BootstrapMixin, forms.Form):
 
     visitor_name = forms.CharField(label=_("Visitor's name"), max_length=200)
     visitor_cin = forms.CharField(label=_("CIN (if given)"), max_length=8, required=False)
-    visitor_mutual = forms.ModelChoiceField(label=_("Mutual"), queryset=Mutual.objects.all(), required=False,
-                                            empty_label=_("Unknown"))
+    visitor_mutual = LocalNameChoiceField(label=_("Mutual"), queryset=Mutual.objects.all(), required=False,
+                                          empty_label=_("Unknown"))
     request_types = forms.MultipleChoiceField(label=_("Requests"), choices=RequestType.choices, required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    oriented_to = ServiceChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
-                                     empty_label=_("Not yet"))
+    oriented_to = LocalNameChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
+                                       empty_label=_("Not yet"))
 
     def __init__(self, *args, unit=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,8 +73,8 @@ class VisitorForm(BootstrapMixin, forms.Form):
 class VisitUpdateForm(BootstrapMixin, forms.Form):
     request_types = forms.MultipleChoiceField(label=_("Requests"), choices=RequestType.choices, required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    oriented_to = ServiceChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
-                                     empty_label=_("Not yet"))
+    oriented_to = LocalNameChoiceField(label=_("Orient to"), queryset=Service.objects.none(), required=False,
+                                       empty_label=_("Not yet"))
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up_notes = forms.CharField(label=_("Follow-up notes"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
@@ -76,8 +87,7 @@ class VisitUpdateForm(BootstrapMixin, forms.Form):
 
 
 class LabOrderForm(BootstrapMixin, forms.Form):
-    beneficiary: "forms.ModelChoiceField[Beneficiary]" = forms.ModelChoiceField(label=_("Beneficiary"),
-                                                                              queryset=None)
+    beneficiary: "forms.ModelChoiceField[Beneficiary]" = BeneficiaryChoiceField(label=_("Beneficiary"), queryset=None)
     practitioner_name = forms.CharField(label=_("Practitioner"), max_length=200)
     price = forms.DecimalField(label=_("Price billed (MAD)"), min_value=0.01, max_digits=10, decimal_places=2)
     prior_agreement: "forms.ModelChoiceField[PriorAgreement]" = forms.ModelChoiceField(
