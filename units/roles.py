@@ -114,12 +114,13 @@ _DESK_MENU = [("units:desk", _("Desk")), ("claims:desk_claims", _("Claim files")
               ("units:agreements", _("Prior agreements")), ("units:change_requests", _("Changes to validate")),
               ("provident:desk_list", _("Social provident")), ("memberships:desk_list", _("Memberships"))]
 MENUS: dict[str, list[tuple[str, Promise]]] = {
+    # A member's pages fold into three groups (MEMBER_GROUPS) so that the menu stays one line on a laptop.
     MEMBER: [("dashboard", _("My space")), ("claims:member_claims", _("My files")),
-             ("claims:member_new", _("File a claim")), ("units:my_appointments", _("My appointments")),
-             ("units:my_lab_orders", _("My dentures")), ("claims:member_agreements", _("My prior agreements")),
-             ("profile", _("My profile")),
-             ("change_requests", _("Change my details")), ("claims:member_access_log", _("Who opened my files")),
+             ("claims:member_new", _("File a claim")), ("claims:member_access_log", _("Who opened my files")),
+             ("units:my_appointments", _("My appointments")), ("units:my_lab_orders", _("My dentures")),
+             ("claims:member_agreements", _("My prior agreements")),
              ("provident:member_list", _("Provident allowances")),
+             ("profile", _("My profile")), ("change_requests", _("Change my details")),
              ("memberships:member_requests", _("My family's cover"))],
     FRONT_DESK: _DESK_MENU,
     UNIT_MANAGER: [("units:dashboard", _("Dashboard")), ("units:staff", _("Unit staff")),
@@ -137,10 +138,20 @@ MENUS: dict[str, list[tuple[str, Promise]]] = {
 }
 
 
+# The menu group (a fold-out heading in the menu bar) of pages that would otherwise fill several lines of it.
+MEMBER_GROUPS: dict[str, Promise] = {
+    **dict.fromkeys(["claims:member_claims", "claims:member_new", "claims:member_access_log"], _("My files")),
+    **dict.fromkeys(["units:my_appointments", "units:my_lab_orders", "claims:member_agreements",
+                     "provident:member_list"], _("Care and allowances")),
+    **dict.fromkeys(["profile", "change_requests", "memberships:member_requests", "account"], _("My details")),
+}
+
+
 @dataclass(frozen=True)
 class MenuEntry:
     url: str
     label: Promise
+    group: Promise | None = None  # entries of one group follow each other
 
 
 def landing_url(user, session=None) -> str:
@@ -165,5 +176,8 @@ def _menu(roles: frozenset[str], prefix: str, urlconf: str) -> tuple[MenuEntry, 
         if role in roles:
             for name, label in MENUS[role]:
                 url = reverse(name)
-                entries.setdefault(url, MenuEntry(url, label))
+                group = MEMBER_GROUPS.get(name) if role == MEMBER else None
+                entries.setdefault(url, MenuEntry(url, label, group))
+    url = reverse("account")  # every account's own page (password, second factor, sessions), last
+    entries.setdefault(url, MenuEntry(url, _("My account"), MEMBER_GROUPS["account"] if MEMBER in roles else None))
     return tuple(entries.values())

@@ -38,7 +38,10 @@ def test_the_member_reads_his_agreements_from_the_dashboard_to_one_agreement(lan
 
     # The list, from the menu on a desktop (the phone folds the menu; it follows the dashboard's link).
     if size == "desktop":
-        page.locator("#main-menu a[href='/me/agreements/']").click()
+        link = page.locator("#main-menu a[href='/me/agreements/']")
+        assert not link.is_visible()  # folded in its menu group until the heading is clicked
+        link.locator("xpath=ancestor::details[1]/summary").click()
+        link.click()
     else:
         current.locator("a[href='/me/agreements/']").click()
     page.wait_for_url("**/me/agreements/")

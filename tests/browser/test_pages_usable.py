@@ -75,13 +75,25 @@ def test_on_a_phone_the_menu_folds_behind_a_toggle_and_the_language_stays_at_han
     assert page.locator("nav button[name=language]").first.is_visible()
     page.locator("label[for=nav-toggle]").click()
     assert menu.is_visible()
+    files = menu.locator("a[href='/me/claims/']")
+    files.locator("xpath=ancestor::details[1]/summary").click()  # the "My files" group folds out in place
     shot(page, "phone", lang, "menu-open")
-    menu.locator("a[href='/me/claims/']").click()
+    files.click()
     page.wait_for_url("**/me/claims/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
-    desktop = new_page(lang)
+    desktop = new_page(lang, width=1280)
     login(desktop, "0000000018")
     desktop.goto("/me/")
-    assert desktop.locator("#main-menu a[href='/me/claims/']").is_visible()
     assert not desktop.locator("label[for=nav-toggle]").is_visible()
+    # A member's eleven pages fold into three groups: the menu bar stays within two lines on a laptop.
+    menu = desktop.locator("#main-menu ul.navbar-nav")
+    line = desktop.locator("#main-menu ul.navbar-nav > li").first.bounding_box()["height"]
+    assert menu.bounding_box()["height"] <= 2.5 * line
+    files = desktop.locator("#main-menu a[href='/me/claims/']")
+    assert not files.is_visible()
+    groups = desktop.locator("#main-menu details > summary")
+    groups.first.click()
+    assert files.is_visible()
+    groups.nth(1).click()  # one group open at a time
+    assert not files.is_visible()
