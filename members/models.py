@@ -157,7 +157,8 @@ class Beneficiary(models.Model):
             models.UniqueConstraint(fields=["member"], condition=Q(relation="member"), name="one_self_beneficiary"),
             models.CheckConstraint(
                 condition=Q(disabled_from__isnull=True) | Q(disabled_from__gte=models.F("birth_date")),
-                name="beneficiary_disabled_after_birth"),
+                name="beneficiary_disabled_after_birth",
+                violation_error_message=_("A disability starts on or after the child's birth.")),
         ]
 
     def __str__(self) -> str:

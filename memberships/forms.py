@@ -92,7 +92,7 @@ class MemberRequestForm(StyledForm):
                                     required=False, empty_value=None)
     period_start = forms.DateField(label=_("Study period start"), widget=DateInput(), required=False)
     period_end = forms.DateField(label=_("Study period end"), widget=DateInput(), required=False)
-    disabled_from = forms.DateField(label=_("Disabled since (disability)"), widget=DateInput(), required=False)
+    disabled_from = forms.DateField(label=_("Disability start"), widget=DateInput(), required=False)
     scan = forms.FileField(label=_("School certificate or disability card"), required=False)
 
     def __init__(self, *args, children=(), **kwargs) -> None:

@@ -1,5 +1,7 @@
 """The members admin: searchable, filterable, history visible, change requests decided, constant queries."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -89,3 +91,25 @@ def test_the_change_request_changelist_runs_a_constant_number_of_queries(admin_c
                                   "members_attestation_changelist", "members_mutual_changelist"])
 def test_the_other_member_changelists_open(admin_client, name):
     assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def _beneficiary_form(child, **changes) -> dict:
+    values = {"member": child.member_id, "relation": child.relation, "first_name": child.first_name,
+              "last_name": child.last_name, "first_name_ar": "", "last_name_ar": "", "birth_date": "2010-03-14",
+              "sex": child.sex, "cin": "", "marriage_start": "", "marriage_end": "", "disabled_from": "",
+              "covered_from": "", "student_periods-TOTAL_FORMS": "0", "student_periods-INITIAL_FORMS": "0"}
+    return values | changes
+
+
+def test_the_beneficiary_admin_asks_the_first_day_of_a_disability_and_refuses_one_before_the_birth(admin_client):
+    child = BeneficiaryFactory(birth_date=date(2010, 3, 14))
+    url = reverse("admin:members_beneficiary_change", args=[child.pk])
+
+    refused = admin_client.post(url, _beneficiary_form(child, disabled_from="2009-01-01"),
+                                HTTP_ACCEPT_LANGUAGE="en")
+    saved = admin_client.post(url, _beneficiary_form(child, disabled_from="2024-05-02"))
+
+    assert refused.status_code == 200 and "A disability starts on or after the child" in refused.content.decode()
+    assert saved.status_code == 302
+    child.refresh_from_db()
+    assert (child.disabled, child.disabled_from) == (True, date(2024, 5, 2))
