@@ -138,12 +138,19 @@ MENUS: dict[str, list[tuple[str, Promise]]] = {
 }
 
 
-# The menu group (a fold-out heading in the menu bar) of pages that would otherwise fill several lines of it.
-MEMBER_GROUPS: dict[str, Promise] = {
-    **dict.fromkeys(["claims:member_claims", "claims:member_new", "claims:member_access_log"], _("My files")),
+# Menu groups: a fold-out heading in the menu bar for pages that would otherwise fill several lines of it. A
+# group holds the pages named here that the account's roles open; a group of one page shows as a plain entry.
+MENU_GROUP_LABELS: dict[str, Promise] = {
+    "files": _("My files"), "care": _("Care and allowances"), "details": _("My details"),
+    "unit": _("My unit"), "requests": _("Requests to handle"),
+}
+MENU_GROUPS: dict[str, str] = {
+    **dict.fromkeys(["claims:member_claims", "claims:member_new", "claims:member_access_log"], "files"),
     **dict.fromkeys(["units:my_appointments", "units:my_lab_orders", "claims:member_agreements",
-                     "provident:member_list"], _("Care and allowances")),
-    **dict.fromkeys(["profile", "change_requests", "memberships:member_requests", "account"], _("My details")),
+                     "provident:member_list"], "care"),
+    **dict.fromkeys(["profile", "change_requests", "memberships:member_requests", "account"], "details"),
+    **dict.fromkeys(["units:dashboard", "units:staff", "units:opening_hours"], "unit"),
+    **dict.fromkeys(["units:change_requests", "provident:desk_list", "memberships:desk_list"], "requests"),
 }
 
 
@@ -171,13 +178,25 @@ def menu_for(user, session=None) -> list[MenuEntry]:
 def _menu(roles: frozenset[str], prefix: str, urlconf: str) -> tuple[MenuEntry, ...]:
     """The menu of a set of roles, its addresses reversed once per process (the labels stay lazy: translated
     when shown). The same for every account holding those roles: nobody's data is in it."""
-    entries: dict[str, MenuEntry] = {}
+    names: dict[str, tuple[str, Promise]] = {}  # url -> (url name, label): each page once, in the roles' order
     for role in (ADMIN, UNIT_MANAGER, LIQUIDATOR, FRONT_DESK, PROVIDENT_OFFICER, PROVIDER, MEMBER):
         if role in roles:
             for name, label in MENUS[role]:
-                url = reverse(name)
-                group = MEMBER_GROUPS.get(name) if role == MEMBER else None
-                entries.setdefault(url, MenuEntry(url, label, group))
-    url = reverse("account")  # every account's own page (password, second factor, sessions), last
-    entries.setdefault(url, MenuEntry(url, _("My account"), MEMBER_GROUPS["account"] if MEMBER in roles else None))
-    return tuple(entries.values())
+                names.setdefault(reverse(name), (name, label))
+    names.setdefault(reverse("account"), ("account", _("My account")))  # every account's own page, last
+    sizes: dict[str, int] = {}
+    for name, _label in names.values():
+        if name in MENU_GROUPS:
+            sizes[MENU_GROUPS[name]] = sizes.get(MENU_GROUPS[name], 0) + 1
+    slots: list[list[MenuEntry]] = []  # a group's pages follow each other, where its first page comes
+    group_slot: dict[str, list[MenuEntry]] = {}
+    for url, (name, label) in names.items():
+        key = MENU_GROUPS.get(name)
+        if key is None or sizes[key] < 2:
+            slots.append([MenuEntry(url, label)])
+            continue
+        if key not in group_slot:
+            group_slot[key] = []
+            slots.append(group_slot[key])
+        group_slot[key].append(MenuEntry(url, label, MENU_GROUP_LABELS[key]))
+    return tuple(entry for slot in slots for entry in slot)

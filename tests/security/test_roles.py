@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import MemberFactory, UserFactory
 from tests.units.factories import ServiceUnitFactory
@@ -161,6 +162,35 @@ def test_every_entry_of_a_roles_menu_opens_for_it(cast, role):
     assert {url: code for url, code in broken.items() if code != 200} == {}
     for entry in entries:  # the menu is in the page, link by link
         assert f'href="{entry}"'.encode() in home.content
+
+
+def _groups(entries) -> list[tuple[str | None, list[str]]]:
+    """The menu as the bar shows it: runs of entries under one heading (None: plain entries)."""
+    runs: list[tuple[str | None, list[str]]] = []
+    for entry in entries:
+        heading = str(entry.group) if entry.group else None
+        if runs and heading is not None and runs[-1][0] == heading:
+            runs[-1][1].append(entry.url)
+        else:
+            runs.append((heading, [entry.url]))
+    return runs
+
+
+def test_menus_fold_related_pages_under_one_heading_each_heading_once(cast):
+    with translation.override("en"):
+        member = _groups(roles.menu_for(cast["member"]))
+        manager = _groups(roles.menu_for(cast["unit_manager"]))
+        liquidator = _groups(roles.menu_for(cast["liquidator"]))
+    headings = [heading for heading, _urls in member if heading]
+    assert headings == ["My files", "Care and allowances", "My details"]  # each once: its pages follow each other
+    assert dict(member)["My details"][-1] == reverse("account")
+    assert member[0] == (None, [reverse("dashboard")])
+    assert dict(manager)["My unit"] == [reverse(n) for n in ("units:dashboard", "units:staff", "units:opening_hours")]
+    assert dict(manager)["Requests to handle"] == [reverse(n) for n in (
+        "units:change_requests", "provident:desk_list", "memberships:desk_list")]
+    # a group of which the role opens one page only is a plain entry
+    assert (None, [reverse("units:dashboard")]) in liquidator and (None, [reverse("account")]) in liquidator
+    assert not [heading for heading, _urls in liquidator if heading]
 
 
 def test_the_agents_menu_hides_what_it_cannot_open(cast):
