@@ -1,5 +1,6 @@
-"""A member's list of files on a 390 px phone, in Arabic and French: each file is a card whose reimbursed amount
-is on screen with its label, not in a column reached only by scrolling the table sideways."""
+"""A member's files on a 390 px phone (the list and the dashboard's latest files), in Arabic and French: each file
+is a card whose reimbursed amount is on screen with its label, not in a column reached only by scrolling the table
+sideways."""
 
 import pytest
 
@@ -9,25 +10,31 @@ from .conftest import assert_page_language, decimal_text, login, shot
 from .test_member_understanding import MEMBER, _priced_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-REIMBURSED = {"ar": "المبلغ المسترجع", "fr": "Remboursé"}
+PAGES = {  # the page, the table holding the files, and the reimbursement column's label in ar and fr
+    "list": ("/me/claims/", "main table", {"ar": "المبلغ المسترجع", "fr": "Remboursé"}),
+    "dashboard": ("/me/", "section[aria-labelledby=files-title] table",
+                  {"ar": "التعويض (درهم)", "fr": "Remboursement (MAD)"}),
+}
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_the_reimbursed_amount_of_each_file_is_on_a_phones_screen_with_its_label(lang, seeded, new_page):
+@pytest.mark.parametrize("name", ["list", "dashboard"])
+def test_the_reimbursed_amount_of_each_file_is_on_a_phones_screen_with_its_label(name, lang, seeded, new_page):
+    url, table, reimbursed = PAGES[name]
     claim = ClaimFile.objects.get(pk=_priced_file())
     page = new_page(lang, width=390, height=844)
     login(page, MEMBER)
-    page.goto("/me/claims/")
+    page.goto(url)
     assert_page_language(page, lang)
-    cell = page.locator("main table tbody tr").first.locator("td").last
+    cell = page.locator(f"{table} tbody tr").first.locator("td").last
     box = cell.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     assert decimal_text(claim.total_reimbursed, lang) in cell.inner_text()
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")  # the card's label, drawn by CSS
-    assert label == f'"{REIMBURSED[lang]}"', label
+    assert label == f'"{reimbursed[lang]}"', label
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.errors == []
-    shot(page, "member-files-phone", lang, "list")
+    shot(page, "member-files-phone", lang, name)
 
 
 def test_on_a_wide_screen_the_files_stay_a_table_with_its_header(seeded, new_page):
