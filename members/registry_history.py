@@ -1,7 +1,8 @@
 """A member's registry history as staff read it: every history row (django-simple-history) of the member, his
-beneficiaries, their student periods and his affiliation periods, each with who, when, what changed and why, newest
-first. Read in one query per table, whatever the number of rows; what changed is found by comparing each row with
-the one before it of the same record (no query per row). memberships.selectors adds the decisions on his requests."""
+beneficiaries, their student periods and his affiliation periods, each with who, when, what changed and where the
+change came from, newest first. Read in one query per table, whatever the number of rows; what changed is found by
+comparing each row with the one before it of the same record (no query per row). memberships.selectors adds the
+decisions on his requests."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,19 @@ from .models import AffiliationPeriod, Beneficiary, Member, Relation, StudentPer
 RELATIONS = dict(Relation.choices)
 ACTIONS = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 _BOOKKEEPING = {"id", "member", "beneficiary"}  # what a row hangs on, never shown as a change
+# The reasons are stored in English for engineers ("registry: child added"); staff read where a change came from,
+# in their language. A reason none of these begins is shown as stored.
+SOURCES = (
+    ("registry: follows the member's data", _("follows the member's own data")),
+    ("registry:", _("entered by staff")),
+    ("change request", _("the member's change request")),
+    ("web account activated", _("web account activated")),
+    ("payroll import", _("payroll import")),
+)
+
+
+def reason_text(reason: str) -> str:
+    return next((str(text) for prefix, text in SOURCES if reason.startswith(prefix)), reason)
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,7 @@ def _events(rows: Iterable[Any], model: type[Model], names: dict[int, str]) -> l
         events.append(RegistryEvent(at=row.history_date, by=row.history_user, subject=_subject(row, model, names),
                                     action=ACTIONS.get(row.history_type, row.history_type),
                                     fields=changed if row.history_type == "~" else [],
-                                    why=row.history_change_reason or ""))
+                                    why=reason_text(row.history_change_reason or "")))
         before[row.id] = row
     return events
 

@@ -66,7 +66,7 @@ def test_a_refused_request_is_in_the_members_history_with_who_when_and_why_as_an
     approval = next(e for e in history if str(e.action) == "approved")
     assert (approval.by, approval.at) == (agent, approved.decided_at)
     added = next(e for e in history if e.subject.startswith("Sara X"))
-    assert (str(added.action), added.by, added.why) == ("added", agent, "registry: child added")
+    assert (str(added.action), added.by, added.why) == ("added", agent, "entered by staff")
     assert history == sorted(history, key=lambda e: e.at, reverse=True)
 
 
@@ -80,7 +80,7 @@ def test_a_change_of_a_childs_row_names_the_fields_changed(sefrou):
     changed = member_history(member=member)[0]
 
     assert (str(changed.action), changed.fields, changed.by) == ("changed", ["disabled from"], agent)
-    assert changed.why == "registry: disabled_from changed by staff"
+    assert changed.why == "entered by staff"
 
 
 def test_the_desk_member_page_and_the_admin_history_show_the_refusal(client, sefrou, superuser):
@@ -120,3 +120,17 @@ def test_the_desk_member_page_costs_the_same_queries_whatever_the_length_of_the_
         return len(queries)
 
     assert queries_for(1) == queries_for(12)
+
+
+def test_staff_read_where_a_change_came_from_in_their_language_not_the_stored_reason(client, sefrou):
+    member = lb.member()
+    agent = staff(sefrou)
+    agent.language = "ar"
+    agent.save()
+    registry.beneficiary_add(by=agent, member=member, relation="child", first_name="Sara", last_name="X",
+                             birth_date=date(2010, 1, 1), sex="F")
+    client.force_login(agent)
+
+    page = client.get(reverse("units:member_file", args=[member.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert "أدخله موظف" in page and "registry:" not in page
