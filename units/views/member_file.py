@@ -65,9 +65,10 @@ def member_data_update(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
     form = MemberDataForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        if not data["iban"]:  # a bank account is replaced, never blanked, from the desk
-            del data["iban"]
+        # Only the fields the request carries: a field left out (a partial or stale form) is kept, not blanked.
+        data = {name: value for name, value in form.cleaned_data.items() if name in request.POST}
+        if not data.get("iban"):  # a bank account is replaced, never blanked, from the desk
+            data.pop("iban", None)
         try:
             member_update(by=_staff(request), member=member, **data)
         except ValidationError as error:
