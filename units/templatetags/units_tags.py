@@ -12,6 +12,14 @@ def local_name(obj) -> str:
 
 
 @register.filter
+def local_join(items) -> str:
+    """A list in running text: "a، b" with the Arabic comma in Arabic, "a, b" otherwise."""
+    from django.utils.translation import get_language_bidi
+
+    return ("، " if get_language_bidi() else ", ").join(str(item) for item in items)
+
+
+@register.filter
 def local_address(unit) -> str:
     from django.utils import translation
 
