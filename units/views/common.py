@@ -35,7 +35,7 @@ def role_permission_required(permission: str, *, write: str | None = None,
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             user = request.user
             if not (user.is_staff or user.is_superuser or is_desk_staff(user)):
-                raise outsiders("not staff")
+                raise outsiders(_("This page is for the mutual's staff."))  # shown on the 403 page
             needed = write if write and request.method == "POST" else permission
             if not user.has_perm(needed):
                 raise PermissionDenied(_("Your role does not allow this action."))
