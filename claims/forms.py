@@ -144,9 +144,10 @@ class AttachmentForm(StyledForm):
         super().__init__(*args, **kwargs)
         # static/js/claims.js refuses a scan over the limit in the browser, before it is sent.
         limit = settings.MAX_UPLOAD_BYTES
+        self.limit_text = filesizeformat(limit)  # the hint under the field says the limit configured, not a copy
         self.fields["file"].widget.attrs.update({"data-max-bytes": str(limit), "data-too-large": gettext(
             "This file is too large to send. The largest accepted scan is %(limit)s: scan the document again at a "
-            "lower resolution (300 dpi is enough).") % {"limit": filesizeformat(limit)}})
+            "lower resolution (300 dpi is enough).") % {"limit": self.limit_text}})
 
 
 class DeskClaimForm(StyledForm):

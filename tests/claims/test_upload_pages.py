@@ -68,3 +68,11 @@ def test_the_way_back_never_leads_to_another_site(client, draft, settings):
     assert response.status_code == 400
     assert "evil.example" not in response.content.decode()
     assert "Back to the previous page" not in response.content.decode()
+
+
+def test_the_hint_under_the_scan_field_gives_the_limit_configured(client, draft, settings):
+    settings.MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    client.force_login(draft.member.user)
+    page = client.get(reverse("claims:member_draft", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "PDF, JPEG or PNG, up to 5.0\xa0MB each." in page
+    assert "10 MB" not in page
