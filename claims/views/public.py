@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from members.throttles import attempt_throttled
 
 from ..forms import TrackForm
+from ..models import ClaimFile, ClaimStatus
 from ..selectors import claim_track
 from ..status import MEMBER_EXPLANATIONS
 
@@ -17,6 +18,17 @@ from ..status import MEMBER_EXPLANATIONS
 # plausible dates); one address gets 30 tries an hour across every code.
 TRACK_PER_CODE = "5/h"
 TRACK_PER_ADDRESS = "30/h"
+
+
+def _explanation(claim: ClaimFile) -> str:
+    """What the status means; a forwarded file names the mutual it went to (printed on the receipt too), so the
+    visitor knows whom to ask next."""
+    if claim.status == ClaimStatus.FORWARDED:
+        from units.selectors import localized_name
+
+        return _("You belong to a sister mutual: your file has been forwarded to %(mutual)s for processing.") % {
+            "mutual": localized_name(claim.member.mutual)}
+    return str(MEMBER_EXPLANATIONS[claim.status])
 
 
 @never_cache
@@ -47,6 +59,6 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/public/track.html", {
         "form": form, "searched": searched, "found": claim is not None,
         "status_label": claim.get_status_display() if claim else "",
-        "explanation": MEMBER_EXPLANATIONS[claim.status] if claim else "",
+        "explanation": _explanation(claim) if claim else "",
         "code": claim.tracking_code_display if claim else "",
     })

@@ -45,3 +45,18 @@ def test_the_desk_search_and_a_files_page_name_the_mutual_and_the_unit_in_arabic
     page = client.get(reverse("claims:desk_claim", args=[claim.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "تعاضدية شقيقة" in page and "Mutuelle sœur" not in page
     assert "وحدة taounate" in page and "Unité de Taounate" not in page
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("ar", "أنت منخرط في تعاضدية شقيقة: أحيل ملفك على تعاضدية شقيقة لمعالجته."),
+    ("fr", "Vous relevez d’une mutuelle sœur : votre dossier a été transmis à Mutuelle sœur pour traitement."),
+])
+def test_tracking_a_forwarded_file_names_the_mutual_it_went_to(client, agent, sister_member, lang, sentence):
+    today = timezone.localdate()
+    claim = intake.claim_register_at_desk(
+        member=sister_member, beneficiary=sister_member.beneficiaries.get(), unit=unit(), by=agent,
+        received_on=today, lines=[intake.LineData("C", today - timedelta(days=1), 1, Decimal("100.00"))])
+    assert claim.status == "forwarded"
+    response = client.post(reverse("claims:track"), {
+        "code": claim.tracking_code, "birth_date": sister_member.birth_date.isoformat()}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert sentence in response.content.decode()
