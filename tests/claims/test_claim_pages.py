@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from claims.models import Attachment, ClaimFile, ClaimStatus, StatusChange
 from claims.services import intake
+from members.templatetags.money import format_mad
 from tests.factories import BeneficiaryFactory, MemberFactory, SisterMutualFactory, UserFactory
 from units.models import StaffRole
 
@@ -89,6 +90,17 @@ def test_the_file_page_runs_the_same_queries_for_one_and_ten_lines(client, membe
     small, big = file_with_lines(member, 1), file_with_lines(member, 10)
     assert count_queries(client, reverse("claims:member_claim", args=[small.pk])) == count_queries(
         client, reverse("claims:member_claim", args=[big.pk]))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_the_list_shows_amounts_grouped_as_the_file_page_does(client, member, language):
+    ClaimFileFactory(member=member, total_billed=D("7000.50"))
+    client.force_login(member.user)
+    page = client.get(reverse("claims:member_claims"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        expected = format_mad(D("7000.50"), currency=False)  # 7 000,50 / 7.000,50 / 7,000.50
+    assert expected[0] == "7" and not expected[1].isdigit() and expected[2:5] == "000"
+    assert f'<span class="money">{expected}</span>' in page
 
 
 def test_the_list_filters_by_status_and_beneficiary(client, member):
