@@ -183,7 +183,7 @@ def member_request_submit(*, channel: str, by, member: Member, kind: str, person
     (from `disabled_from`, its first day)."""
     today = timezone.localdate()
     if channel == "online" and (member.user_id is None or member.user_id != getattr(by, "pk", None)):
-        raise PermissionDenied("a member files only his own requests online")
+        raise PermissionDenied(_("A member files only his own requests online."))
     received_on = today if channel == "online" else (received_on or today)
     people: list[PersonInput] = []
     if kind in (K.ADD_SPOUSE, K.ADD_CHILD):
@@ -262,7 +262,7 @@ def _required(value: T | None) -> T:
 def application_approve(*, app: MembershipApplication, by) -> MembershipApplication:
     """Writes the registry in one transaction; all of it, or nothing when a check of the registry refuses."""
     if not user_may_decide(user=by, app=app):
-        raise PermissionDenied("not this unit's staff")
+        raise PermissionDenied(_("Your account is not on this unit's staff."))
     app = MembershipApplication.objects.select_for_update().get(pk=app.pk)
     if app.status != S.SUBMITTED:
         raise ValidationError(_("Only a complete application waiting for a decision can be approved."),
@@ -306,7 +306,7 @@ def application_approve(*, app: MembershipApplication, by) -> MembershipApplicat
 @transaction.atomic
 def application_reject(*, app: MembershipApplication, by, reason: str) -> MembershipApplication:
     if not user_may_decide(user=by, app=app):
-        raise PermissionDenied("not this unit's staff")
+        raise PermissionDenied(_("Your account is not on this unit's staff."))
     if not (reason or "").strip():
         raise field_error("reason", _("Write the reason for the refusal."), "reason")
     app = MembershipApplication.objects.select_for_update().get(pk=app.pk)

@@ -243,7 +243,7 @@ def claim_register_at_desk(*, member: Member, beneficiary: Beneficiary, unit: Se
     file `incomplete` (None: the agent checked the papers and lists what is missing in `missing_documents`).
     The same idempotency key from the same agent returns the file already registered (a double click)."""
     if not units_for(by).filter(pk=unit.pk).exists():
-        raise PermissionDenied("not an agent of this unit")
+        raise PermissionDenied(_("Your account is not on this unit's staff."))
     existing = _existing_for_key(by=by, idempotency_key=idempotency_key)
     if existing is not None:
         return existing

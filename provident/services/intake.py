@@ -177,14 +177,14 @@ def request_create(*, by, member: Member, benefit: str, event_date: date, channe
     heirs, documents = list(heirs or []), list(documents or [])
     if channel == RequestChannel.ONLINE:
         if member.user_id is None or member.user_id != getattr(by, "pk", None):
-            raise PermissionDenied("a member files only his own requests online")
+            raise PermissionDenied(_("A member files only his own requests online."))
         if benefit not in ONLINE_BENEFITS:
             raise _field_error("benefit", _("The death allowance of a member is filed by the heirs at a unit's "
                                             "desk."), "desk_only")
         received_on = today
     elif channel == RequestChannel.FRONT_DESK:
         if not is_desk_staff(by):
-            raise PermissionDenied("only unit staff register requests at a desk")
+            raise PermissionDenied(_("Only a unit's staff register requests at a desk."))
     else:
         raise _field_error("channel", _("Unknown channel."), "channel")
     if benefit not in BenefitCode.values:

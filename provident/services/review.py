@@ -27,7 +27,7 @@ def user_can_decide(user) -> bool:
 
 def _check(request: ProvidentRequest, by) -> None:
     if not user_can_decide(by):
-        raise PermissionDenied("only liquidators decide provident requests")
+        raise PermissionDenied(_("Only liquidators decide provident requests."))
     if request.registered_by_id is not None and request.registered_by_id == by.pk:
         raise ValidationError(_("Four eyes: a liquidator other than the person who registered this request "
                                 "approves or rejects it."), code="four_eyes")

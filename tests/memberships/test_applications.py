@@ -124,8 +124,9 @@ def test_a_cin_already_a_members_is_told_to_log_in_without_saying_whose(sefrou):
 def test_a_unit_decides_for_its_own_unit_only_and_a_rejection_has_a_reason(sefrou):
     app = application_submit(channel="online", by=None, home_unit=sefrou, applicant=_applicant(), people=[CHILD],
                              documents=_documents())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused, translation.override("fr"):
         application_approve(app=app, by=staff(unit("taounate")))
+    assert str(refused.value) == "Votre compte ne fait pas partie du personnel de cette unité."
     with pytest.raises(ValidationError):
         application_reject(app=app, by=staff(sefrou), reason="")
     application_reject(app=app, by=staff(sefrou, StaffRole.UNIT_MANAGER), reason="Pay slip unreadable")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from claims.models import PaymentBatch
 from claims.services.payments import payment_batch_confirm, payment_batch_create, payment_batch_export
@@ -76,8 +77,9 @@ def test_the_person_who_registered_a_request_cannot_approve_it():
 
     with pytest.raises(ValidationError):
         provident_approve(request=request, by=registrar)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused, translation.override("ar"):
         provident_approve(request=request, by=b.desk_agent())
+    assert str(refused.value) == "لا يبتّ في طلبات الاحتياط الاجتماعي إلا المصفّون."  # the 403 page shows it
     request.refresh_from_db()
     assert request.status == "in_review"
 
