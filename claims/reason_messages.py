@@ -3,6 +3,7 @@ language. Kept outside the pure engine package, which imports nothing of Django.
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims.liquidation.reasons import (
     BENEFICIARY_NOT_ELIGIBLE,
@@ -52,4 +53,20 @@ ELIGIBILITY_MESSAGES: dict[str, Promise] = {
     CHILD_OVER_AGE: _("No longer covered: over the age limit for children."),
     NOT_YET_COVERED: _("Not yet covered on this date: the request to add this person arrived more than 90 days "
                        "after the marriage or birth, so cover starts on the day it arrived."),
+}
+
+# The same sentences said of a woman: Arabic and French agree their words with her ("مشمولة", "couverte"), English
+# does not change. members.selectors.BeneficiaryEligibility.reason picks them by the person's sex.
+SHE = "said of a woman"
+ELIGIBILITY_MESSAGES_FEMALE: dict[str, Promise] = {
+    MEMBER: pgettext_lazy(SHE, "Covered as the member."),
+    SPOUSE_MARRIED: pgettext_lazy(SHE, "Covered as the member's spouse."),
+    SPOUSE_MARRIAGE_ENDED: pgettext_lazy(SHE, "No longer covered: the marriage has ended."),
+    CHILD_UNDER_21: pgettext_lazy(SHE, "Covered as a child under 21."),
+    CHILD_STUDENT: pgettext_lazy(SHE, "Covered as a child in education, up to 26."),
+    CHILD_DISABLED: pgettext_lazy(SHE, "Covered as a child with a disability, with no age limit."),
+    CHILD_OVER_AGE: pgettext_lazy(SHE, "No longer covered: over the age limit for children."),
+    NOT_YET_COVERED: pgettext_lazy(SHE, "Not yet covered on this date: the request to add this person arrived more "
+                                        "than 90 days after the marriage or birth, so cover starts on the day it "
+                                        "arrived."),
 }

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims.liquidation import (
     BeneficiaryFacts,
@@ -16,10 +17,10 @@ from claims.liquidation import (
     eligibility,
     relation_of,
 )
-from claims.reason_messages import ELIGIBILITY_MESSAGES
+from claims.reason_messages import ELIGIBILITY_MESSAGES, ELIGIBILITY_MESSAGES_FEMALE, SHE
 
 from .identifiers import normalize_cin
-from .models import AffiliationPeriod, Beneficiary, Member, StudentPeriod, User
+from .models import AffiliationPeriod, Beneficiary, Member, Sex, StudentPeriod, User
 
 
 def today() -> date:
@@ -78,9 +79,13 @@ class BeneficiaryEligibility:
 
     @property
     def reason(self) -> Promise:
+        """Why the person is covered or not, its words agreed with a woman in Arabic and French."""
+        she = self.beneficiary.sex == Sex.FEMALE
         if self.reason_code == MEMBER_NOT_COVERED:
+            if she:
+                return pgettext_lazy(SHE, "Not covered: the member's affiliation does not cover this date.")
             return _("Not covered: the member's affiliation does not cover this date.")
-        return ELIGIBILITY_MESSAGES[self.reason_code]
+        return (ELIGIBILITY_MESSAGES_FEMALE if she else ELIGIBILITY_MESSAGES)[self.reason_code]
 
     @property
     def last_covered_day(self) -> date | None:

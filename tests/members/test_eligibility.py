@@ -47,6 +47,24 @@ def test_a_child_is_eligible_the_day_before_21_and_not_on_the_21st_birthday():
     assert str(on_birthday.reason) == "No longer covered: over the age limit for children."
 
 
+@pytest.mark.parametrize(("language", "son", "daughter"), [
+    ("fr", "N’est plus couvert : limite d’âge des enfants dépassée.",
+     "N’est plus couverte : limite d’âge des enfants dépassée."),
+    ("ar", "لم يعد مشمولًا بالتغطية: تجاوز السن القصوى للأطفال.", "لم تعد مشمولة بالتغطية: تجاوزت السن القصوى للأطفال."),
+    ("en", "No longer covered: over the age limit for children.",
+     "No longer covered: over the age limit for children."),
+])
+def test_why_a_person_is_covered_or_not_agrees_with_a_woman_in_arabic_and_french(language, son, daughter):
+    member = MemberFactory()
+    boy = BeneficiaryFactory(member=member, birth_date=BORN, sex="M")
+    girl = BeneficiaryFactory(member=member, birth_date=BORN, sex="F")
+    with translation.override(language):
+        assert str(check(boy, date(2026, 3, 14)).reason) == son
+        assert str(check(girl, date(2026, 3, 14)).reason) == daughter
+        covered = str(check(girl, date(2026, 3, 13)).reason), str(check(boy, date(2026, 3, 13)).reason)
+    assert (covered[0] == covered[1]) == (language == "en")  # "Couverte en tant qu'enfant" / "Couvert ..."
+
+
 def test_a_child_over_21_is_eligible_on_the_first_and_last_day_of_a_student_period_only():
     child = BeneficiaryFactory(birth_date=BORN)
     StudentPeriodFactory(beneficiary=child, start=date(2026, 9, 1), end=date(2027, 7, 31))
