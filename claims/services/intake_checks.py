@@ -13,8 +13,9 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from members.models import Beneficiary, StudentPeriod
+from members.models import Beneficiary, Sex, StudentPeriod
 
 from ..models import Act
 
@@ -54,8 +55,10 @@ def eligibility_warning(*, beneficiary: Beneficiary, on: date, reference) -> str
     result = beneficiary_eligibility(beneficiary=beneficiary, on=on, reference=reference)
     if result.eligible:
         return None
-    return _("%(name)s was not covered on %(day)s: %(reason)s") % {
-        "name": beneficiary.full_name, "day": short_date(on), "reason": result.reason}
+    values = {"name": beneficiary.full_name, "day": short_date(on), "reason": result.reason}
+    if beneficiary.sex == Sex.FEMALE:  # the words agree with her in Arabic and French
+        return pgettext("said of a woman", "%(name)s was not covered on %(day)s: %(reason)s") % values
+    return _("%(name)s was not covered on %(day)s: %(reason)s") % values
 
 
 def _care_date_error(line: LineData, *, beneficiary: Beneficiary, latest: date, received: bool) -> str | None:

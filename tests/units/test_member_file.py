@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from claims.models import AgreementStatus
 from members.models import ChangeStatus
@@ -173,6 +174,26 @@ def test_booking_for_a_beneficiary_not_covered_on_the_date_asks_for_confirmation
     client.post(reverse("units:booking_create"), {"slot": slot.pk, "beneficiary": beneficiary.pk,
                                                   "confirm_uncovered": "1"}, HTTP_HX_REQUEST="true")
     assert Appointment.objects.filter(beneficiary=beneficiary).count() == 1
+
+
+def test_the_desk_is_told_a_woman_is_not_covered_in_words_agreed_with_her(client, agent_taounate, taounate):
+    from claims.services.intake_checks import eligibility_warning
+    from members.selectors import eligibility_reference
+
+    from .factories import SlotFactory
+
+    closed = AffiliationFactory(start=date(2010, 1, 1), end=date(2019, 6, 30)).member
+    yasmine = BeneficiaryFactory(member=closed, first_name="Yasmine", birth_date=date(2015, 3, 1), sex="F")
+    client.force_login(agent_taounate)
+    asked = client.post(reverse("units:booking_create"), {"slot": SlotFactory(unit=taounate).pk,
+                                                          "beneficiary": yasmine.pk},
+                        HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ar")
+    assert "غير مشمولة بالتغطية في" in asked.content.decode()
+    salma = BeneficiaryFactory(member=closed, first_name="Salma", birth_date=date(2000, 3, 1), sex="F")  # over 26
+    with translation.override("fr"):
+        warning = eligibility_warning(beneficiary=salma, on=date(2026, 11, 2), reference=eligibility_reference())
+    assert warning is not None and warning.startswith(f"{salma.full_name} n’était pas couverte le ")
+    assert warning.endswith("N’est plus couverte : limite d’âge des enfants dépassée.")
 
 
 def test_a_lab_order_for_a_beneficiary_not_covered_asks_for_confirmation(client, agent_taounate, taounate):
