@@ -55,7 +55,8 @@ ELIGIBILITY_MESSAGES: dict[str, Promise] = {
                        "after the marriage or birth, so cover starts on the day it arrived."),
 }
 
-# The same sentences said of a woman: Arabic and French agree their words with her ("مشمولة", "couverte"), English
+# ELIGIBILITY_MESSAGES are said of a man (a spouse there is a husband: "conjoint de l'adhérente"). The same
+# sentences said of a woman: Arabic and French agree their words with her ("مشمولة", "couverte"), English
 # does not change. members.selectors.BeneficiaryEligibility.reason picks them by the person's sex.
 SHE = "said of a woman"
 ELIGIBILITY_MESSAGES_FEMALE: dict[str, Promise] = {

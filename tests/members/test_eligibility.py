@@ -144,3 +144,14 @@ def test_the_overview_lists_every_beneficiary_with_eligibility_in_a_constant_num
         overview = member_overview(member=member, on=date(2026, 11, 23))
     assert [b.beneficiary.relation for b in overview.beneficiaries] == ["member", "spouse", "child", "child", "child"]
     assert overview.coverage.covered
+
+
+def test_a_husband_is_covered_as_the_spouse_of_a_woman_member_and_a_wife_as_the_spouse_of_a_man():
+    husband = SpouseFactory(sex="M", marriage_start=date(2010, 1, 1))
+    wife = SpouseFactory(sex="F", marriage_start=date(2010, 1, 1))
+    with translation.override("fr"):
+        assert str(check(husband, date(2026, 1, 5)).reason) == "Couvert en tant que conjoint de l’adhérente."
+        assert str(check(wife, date(2026, 1, 5)).reason) == "Couverte en tant que conjointe de l’adhérent."
+    with translation.override("ar"):
+        assert str(check(husband, date(2026, 1, 5)).reason) == "مشمول بالتغطية بصفته زوج المنخرطة."
+        assert str(check(wife, date(2026, 1, 5)).reason) == "مشمولة بالتغطية بصفتها زوجة المنخرط."

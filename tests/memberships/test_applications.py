@@ -190,3 +190,15 @@ def test_the_activation_letter_is_a_pdf_with_the_membership_number(sefrou):
     pdf = activation_letter_pdf(app=app)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert pdf.startswith(b"%PDF") and app.member.membership_number in text
+
+
+def test_the_desk_list_names_the_home_unit_in_the_readers_language(client, sefrou):
+    from django.urls import reverse
+
+    application_submit(channel="online", by=None, home_unit=sefrou, applicant=_applicant(), people=[CHILD],
+                       documents=_documents())
+    client.force_login(staff(sefrou))
+    arabic = client.get(reverse("memberships:desk_list"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    french = client.get(reverse("memberships:desk_list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"<td>{sefrou.name_ar}</td>" in arabic and sefrou.name_fr not in arabic
+    assert f"<td>{sefrou.name_fr}</td>" in french

@@ -134,3 +134,22 @@ def test_staff_read_where_a_change_came_from_in_their_language_not_the_stored_re
     page = client.get(reverse("units:member_file", args=[member.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
 
     assert "أدخله موظف" in page and "registry:" not in page
+
+
+def test_the_fields_changed_read_as_a_list_of_the_readers_language(client, sefrou):
+    member = lb.member()
+    agent = staff(sefrou)
+    child = registry.beneficiary_add(by=agent, member=member, relation="child", first_name="Sara", last_name="X",
+                                     birth_date=date(2000, 1, 1), sex="F")
+    registry.beneficiary_update(by=agent, beneficiary=child, first_name="Sarah", disabled_from=date(2024, 5, 2))
+    assert len(member_history(member=member)[0].fields) == 2
+
+    client.force_login(agent)
+    arabic = client.get(reverse("units:member_file", args=[member.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    french = client.get(reverse("units:member_file", args=[member.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    with translation.override("ar"):
+        fields = [str(field) for field in member_history(member=member)[0].fields]
+    assert f"({'، '.join(fields)})" in arabic
+    with translation.override("fr"):
+        fields = [str(field) for field in member_history(member=member)[0].fields]
+    assert f"({', '.join(fields)})" in french
