@@ -4,6 +4,7 @@ catalogues, times in the locale's TIME_FORMAT: 08:30 in Arabic and French, 8:30 
 
 Every function reads `unit.opening_hours.all()`, so a page listing units prefetches them once (units.selectors)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -17,6 +18,11 @@ from .models import OpeningHours, ServiceUnit
 Period = tuple[time, time]
 
 
+def join_in_text(items: Iterable[object]) -> str:
+    """A list in running text: "a، b" with the Arabic comma in Arabic (right to left), "a, b" otherwise."""
+    return ("، " if get_language_bidi() else ", ").join(str(item) for item in items)
+
+
 def period_text(opens: time, closes: time) -> str:
     return gettext("%(opens)s–%(closes)s") % {"opens": formats.time_format(opens),
                                               "closes": formats.time_format(closes)}
@@ -25,7 +31,7 @@ def period_text(opens: time, closes: time) -> str:
 def periods_text(periods: list[Period]) -> str:
     if not periods:
         return pgettext("opening hours", "Closed")
-    return ("، " if get_language_bidi() else ", ").join(period_text(opens, closes) for opens, closes in periods)
+    return join_in_text(period_text(opens, closes) for opens, closes in periods)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ def local_name(obj) -> str:
 @register.filter
 def local_join(items) -> str:
     """A list in running text: "a، b" with the Arabic comma in Arabic, "a, b" otherwise."""
-    from django.utils.translation import get_language_bidi
+    from ..selectors_hours import join_in_text
 
-    return ("، " if get_language_bidi() else ", ").join(str(item) for item in items)
+    return join_in_text(items)
 
 
 @register.filter
