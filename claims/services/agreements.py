@@ -110,13 +110,3 @@ def agreements_decision_queue() -> QuerySet[PriorAgreement]:
             .select_related("beneficiary__member", "provider_request__provider", "provider_request__act")
             .prefetch_related("acts", "documents", "provider_documents")
             .order_by("due_at", "pk"))
-
-
-def agreements_for_member(*, member: Member) -> QuerySet[PriorAgreement]:
-    """A member's agreements (all his beneficiaries), newest first, acts prefetched: two queries."""
-    return (
-        PriorAgreement.objects.filter(beneficiary__member=member)
-        .select_related("beneficiary")
-        .prefetch_related("acts")
-        .order_by("-requested_at", "-pk")
-    )

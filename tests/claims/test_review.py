@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from claims.models import AgreementStatus, ClaimFile, StatusChange
-from claims.services.agreements import agreements_for_member, prior_agreement_request
+from claims.selectors_agreements import member_agreements
+from claims.services.agreements import prior_agreement_request
 from claims.services.liquidation import claim_liquidate
 from claims.services.payments import payment_batch_create
 from members.models import User
@@ -124,7 +125,8 @@ def test_staff_grant_and_refuse_prior_agreements_and_the_member_sees_them(client
     client.post(reverse("claims:agreement_decide", args=[pad.pk]), {"decision": "refuse", "notes": ""})
     client.post(reverse("claims:agreement_decide", args=[pad.pk]), {"decision": "refuse", "notes": "Not needed"})
 
-    statuses = {a.reference: (a.status, a.notes) for a in agreements_for_member(member=member)}
+    statuses = {row.agreement.reference: (row.agreement.status, row.agreement.notes)
+                for row in member_agreements(member=member)}
     assert statuses == {hosp.reference: (AgreementStatus.GRANTED, ""), pad.reference: (AgreementStatus.REFUSED,
                                                                                        "Not needed")}
     claim = b.received_file(beneficiary, [("HOSP", date(2025, 3, 10), 1, "700.00")], sector="public")

@@ -17,7 +17,7 @@ from ..selectors import desk_member_search, visit_queue, visits_for
 from .common import current_unit, id_param, reverse_or_none, role_permission_required
 
 
-def _queue_context(request: DeskRequest, unit) -> dict:
+def _queue_context(unit) -> dict:
     visits = list(visit_queue(unit=unit))
     return {"unit": unit, "visits": visits, "waiting": sum(1 for v in visits if v.status == "open")}
 
@@ -25,7 +25,7 @@ def _queue_context(request: DeskRequest, unit) -> dict:
 @role_permission_required("units.view_visit")
 def desk_home(request: DeskRequest) -> HttpResponse:
     unit = current_unit(request)
-    context = _queue_context(request, unit)
+    context = _queue_context(unit)
     context.update({"visitor_form": VisitorForm(unit=unit), "desk_units": request.desk_units})
     return render(request, "units/desk_home.html", context)
 
@@ -34,7 +34,7 @@ def desk_home(request: DeskRequest) -> HttpResponse:
 def desk_queue(request: DeskRequest) -> HttpResponse:
     """The queue alone, polled by the desk page every few seconds."""
     unit = current_unit(request)
-    return render(request, "units/partials/queue.html", _queue_context(request, unit))
+    return render(request, "units/partials/queue.html", _queue_context(unit))
 
 
 @role_permission_required("units.view_visit")
@@ -114,7 +114,7 @@ def visit_action(request: DeskRequest, pk: int, action: str) -> HttpResponse:
     elif action == "reopen":
         services.visit_reopen(visit=visit, by=request.user, note=request.POST.get("note", ""))
     if request.htmx:
-        return render(request, "units/partials/queue.html", _queue_context(request, visit.unit))
+        return render(request, "units/partials/queue.html", _queue_context(visit.unit))
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
